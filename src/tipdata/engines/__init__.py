@@ -1,0 +1,1 @@
+"""Pure-Python computation engines: no Django imports allowed here."""
