@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tipdata.accounts import views
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("language/", views.language_view, name="language"),
+    path("organisation/", views.organisation_switch_view, name="organisation-switch"),
+]

@@ -1,0 +1,14 @@
+"""Settings for the test suite: fast hashing, throwaway keys."""
+
+import os
+import tempfile
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key-not-for-use-anywhere-else"  # noqa: S105
+MASTER_KEY_FILE = str(tempfile.mkdtemp(prefix="tipdata-test-") + "/master.key")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+if "DATABASE_URL" not in os.environ:
+    DATABASES["default"]["NAME"] = str(tempfile.mkdtemp(prefix="tipdata-testdb-") + "/tipdata.sqlite3")  # noqa: F405

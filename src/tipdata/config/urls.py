@@ -1,0 +1,14 @@
+"""URL map: the web app, the dictionary browser, the REST API and its schema."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("tipdata.api.urls")),
+    path("", include("tipdata.accounts.urls")),
+    path("standard/", include("tipdata.standard.urls")),
+    path("", include("tipdata.web.urls")),
+]
+
