@@ -25,6 +25,7 @@ from .errors import (
     TooManyModelsError,
 )
 from .models import enumerate_models, hierarchy_string, parse_model
+from .reference import REFERENCE_TABLES, load_reference
 from .result import EstimationResult
 from .selection import search_all_models, stepwise_select
 
@@ -36,6 +37,7 @@ __all__ = [
     "EstimationError",
     "EstimationResult",
     "Interval",
+    "REFERENCE_TABLES",
     "IntervalNotAvailable",
     "MLENotExistError",
     "NoOverlapError",
@@ -47,6 +49,7 @@ __all__ = [
     "estimate_from_csv",
     "estimate_population",
     "hierarchy_string",
+    "load_reference",
     "parse_capture_csv",
     "parse_model",
     "quantile_type8",
