@@ -43,6 +43,7 @@ browser:
 
 run: install
 	@mkdir -p var
+	$(TIPDATA) keys init
 	$(TIPDATA) migrate --noinput -v 0
 	$(TIPDATA) demo load --if-empty --persons $(DEMO_PERSONS)
 	@echo

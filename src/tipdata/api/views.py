@@ -40,4 +40,4 @@ class StandardFieldView(APIView):
             field: Any = load_dictionary().field(name)
         except UnknownFieldError as exc:
             raise NotFound(str(exc)) from exc
-        return Response(field.to_json())
+        return Response(field.to_dict())

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("tipdata.api.urls")),
     path("", include("tipdata.accounts.urls")),
     path("standard/", include("tipdata.standard.urls")),
+    path("cases/", include("tipdata.cases.urls")),
     path("", include("tipdata.web.urls")),
 ]
 

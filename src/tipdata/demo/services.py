@@ -47,12 +47,9 @@ def demo_load(*, seed: int = 1, persons: int = 400) -> DemoLoadResult:
 
 
 def _load_caseload(caseload: DemoCaseload, orgs: dict[str, Organisation]) -> tuple[int, int]:
-    """Case records arrive with the cases app; until then only organisations and users load."""
-    try:
-        from tipdata.cases.demo import load_cases  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return 0, 0
-    return load_cases(caseload, orgs)  # type: ignore[no-any-return,unused-ignore]
+    from tipdata.cases.demo import load_cases
+
+    return load_cases(caseload, orgs)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0001_organisations_users_memberships'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

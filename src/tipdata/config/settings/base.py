@@ -41,7 +41,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "tipdata.accounts",
     "tipdata.audit",
+    "tipdata.keys",
     "tipdata.standard",
+    "tipdata.cases",
     "tipdata.demo",
     "tipdata.web",
 ]

@@ -5,6 +5,7 @@ from .base import MASTER_KEY_FILE, SECRET_KEY, VAR_DIR
 
 DEBUG = False  # tracebacks could show personal data; errors go to the console log instead
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 if not SECRET_KEY:
     from tipdata.config.secrets import local_secret_key
 

@@ -3,12 +3,17 @@
 import os
 import tempfile
 
+from tipdata.keys.envelope import create_master_key_file as _create_master_key_file
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-secret-key-not-for-use-anywhere-else"  # noqa: S105
 MASTER_KEY_FILE = str(tempfile.mkdtemp(prefix="tipdata-test-") + "/master.key")
+_create_master_key_file(MASTER_KEY_FILE)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 if "DATABASE_URL" not in os.environ:
     DATABASES["default"]["NAME"] = str(tempfile.mkdtemp(prefix="tipdata-testdb-") + "/tipdata.sqlite3")  # noqa: F405
+
+STATIC_ROOT = tempfile.mkdtemp(prefix="tipdata-static-")

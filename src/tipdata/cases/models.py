@@ -1,0 +1,174 @@
+"""Case records in HTCDS 2.0: persons, cases, the persons in a case, consent, referrals, comments.
+
+Coded values (picklists, dates, numbers) are kept by dictionary field name in JSON columns
+and validated by the dictionary. Direct identifiers and free-text narratives are never
+stored in the clear: they live in ``sealed`` JSON columns as ciphertexts under the record's
+own data key (see ``tipdata.keys.envelope``). Every model carries its organisation.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Person(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="persons")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    wrapped_data_key = models.BinaryField(null=True, help_text="Destroyed on erasure (crypto-shredding)")
+    org_key_id = models.CharField(max_length=16, blank=True)
+    sealed = models.JSONField(default=dict, blank=True, help_text="field name -> ciphertext")
+    attributes = models.JSONField(default=dict, blank=True, help_text="coded HTCDS fields (not identifying)")
+    local_fields = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    demo_key = models.CharField(max_length=40, blank=True, help_text="Generator's record key (demo data only)")
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "created_at"], name="person_org_created")]
+
+    def __str__(self) -> str:
+        return f"person {self.public_id}"
+
+
+class PersonSearchIndex(models.Model):
+    """Keyed blind-index digests of a person's names and identity numbers, for exact search."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_index")
+    digest = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "digest"], name="person_index_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "person", "digest"], name="person_index_unique")
+        ]
+
+
+class CaseStatus(models.TextChoices):
+    # HTCDS cas_Status codes
+    ACTIVE = "Active", "Active"
+    FOLLOW_UP = "FollowUp", "Follow up"
+    CLOSED = "Closed", "Closed"
+    CLOSED_REFERRED = "ClosedReferred", "Closed, referred"
+
+
+class Case(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="cases")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    registered_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="owned_cases")
+    assigned_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_cases")
+    attributes = models.JSONField(default=dict, blank=True)
+    exploitation_types = models.CharField(max_length=400, blank=True, help_text="|code|code| for filtering")
+    wrapped_data_key = models.BinaryField(null=True)
+    org_key_id = models.CharField(max_length=16, blank=True)
+    sealed = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-registered_on", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-registered_on", "-id"], name="case_org_list"),
+            models.Index(fields=["organisation", "status"], name="case_org_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_unique_per_org"),
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_known"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("registered_on")),
+                name="case_closed_after_registered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class PersonRole(models.TextChoices):
+    VICTIM = "victim", "Victim"
+    PERPETRATOR = "perpetrator", "Perpetrator"
+    OTHER = "other", "Other"
+
+
+class CasePerson(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_persons")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="case_links")
+    role = models.CharField(max_length=20, choices=PersonRole.choices)
+    context = models.JSONField(default=dict, blank=True, help_text="vic_ / per_ fields")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "case", "person", "role"], name="case_person_unique"),
+            models.CheckConstraint(condition=Q(role__in=PersonRole.values), name="case_person_role_known"),
+        ]
+
+
+class ConsentPurpose(models.TextChoices):
+    SERVICES = "services", "Services"
+    REFERRAL = "referral", "Referral to a named organisation"
+    STATISTICS = "statistics", "De-identified statistics"
+    RESEARCH_CONTACT = "research_contact", "Research contact"
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+
+
+class ConsentMethod(models.TextChoices):
+    VERBAL = "verbal", "Verbal"
+    WRITTEN = "written", "Written"
+    GUARDIAN = "guardian", "Guardian (for a child)"
+
+
+class Consent(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=32, choices=ConsentPurpose.choices)
+    target_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=16, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(purpose__in=ConsentPurpose.values), name="consent_purpose_known"),
+            models.CheckConstraint(
+                condition=~Q(purpose="referral") | Q(target_organisation__isnull=False),
+                name="consent_referral_names_organisation",
+            ),
+        ]
+
+
+class Referral(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    direction = models.CharField(max_length=8, choices=[("in", "Incoming"), ("out", "Outgoing")])
+    partner = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    partner_name = models.CharField(max_length=200, blank=True)
+    referred_on = models.DateField()
+    reason = models.CharField(max_length=64, blank=True)
+    sealed = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class CaseComment(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sealed = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,166 @@
+"""Every read of case records goes through here: scoped to the organisation and the role.
+
+Missing and forbidden look the same to the caller (``CaseNotFound``), so nobody can learn
+that a record of another organisation exists. Reads that reveal identifiers are audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tipdata.accounts.models import Membership
+from tipdata.accounts.roles import Permission, role_has
+from tipdata.audit.services import audit_record
+from tipdata.cases.models import Case, CasePerson, Consent, Person, PersonRole, PersonSearchIndex
+from tipdata.cases.sealing import open_values
+from tipdata.keys import envelope
+from tipdata.keys.services import data_key_open, index_key_plain
+
+
+class CaseNotFound(Exception):
+    """No such case for this user: it does not exist, or the user may not see it."""
+
+
+def cases_visible(membership: Membership | None) -> QuerySet[Case]:
+    """The cases this membership may open (record-level). Viewers get none."""
+    if membership is None:
+        return Case.objects.none()
+    base = Case.objects.filter(organisation_id=membership.organisation_id)
+    if role_has(membership.role, Permission.CASE_VIEW_ALL) or role_has(membership.role, Permission.DEID_VIEW):
+        return base
+    if role_has(membership.role, Permission.CASE_VIEW_OWN):
+        user_id = membership.user_id
+        return base.filter(Q(owner_id=user_id) | Q(assigned_to__id=user_id)).distinct()
+    return Case.objects.none()
+
+
+def may_see_identifiers(membership: Membership | None) -> bool:
+    return membership is not None and role_has(membership.role, Permission.IDENTIFIERS_VIEW)
+
+
+@dataclass
+class CaseSearch:
+    name: str = ""
+    status: str = ""
+    exploitation_type: str = ""
+    registered_from: date | None = None
+    registered_to: date | None = None
+
+
+def case_list(membership: Membership | None, search: CaseSearch) -> QuerySet[Case]:
+    cases = cases_visible(membership)
+    if search.status:
+        cases = cases.filter(status=search.status)
+    if search.exploitation_type:
+        cases = cases.filter(exploitation_types__contains=f"|{search.exploitation_type}|")
+    if search.registered_from:
+        cases = cases.filter(registered_on__gte=search.registered_from)
+    if search.registered_to:
+        cases = cases.filter(registered_on__lte=search.registered_to)
+    if search.name and membership is not None:
+        if not may_see_identifiers(membership):
+            return Case.objects.none()
+        key = index_key_plain(membership.organisation)
+        digests = [envelope.blind_index(search.name, key, "name"), envelope.blind_index(search.name, key, "id")]
+        tokens = envelope.name_tokens(search.name)
+        token_digests = [envelope.blind_index(t, key, "name") for t in tokens]
+        persons = Person.objects.filter(organisation_id=membership.organisation_id)
+        # Every word typed must be one of the person's names (any order), or the whole
+        # string must equal the full name or identity number.
+        matching = persons if token_digests else persons.none()
+        for digest in token_digests:
+            matching = matching.filter(
+                pk__in=PersonSearchIndex.objects.filter(
+                    organisation_id=membership.organisation_id, digest=digest
+                ).values("person_id")
+            )
+        wanted = persons.filter(search_index__digest__in=digests) | matching
+        cases = cases.filter(case_persons__person__in=wanted.values("pk")).distinct()
+    return cases.select_related("owner")
+
+
+def case_get(membership: Membership | None, public_id: Any) -> Case:
+    try:
+        wanted = uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise CaseNotFound from exc
+    case = cases_visible(membership).filter(public_id=wanted).first()
+    if case is None:
+        raise CaseNotFound
+    return case
+
+
+@dataclass
+class PersonView:
+    public_id: str
+    role: str
+    attributes: dict[str, Any]
+    context: dict[str, Any]
+    identifiers: dict[str, Any] = field(default_factory=dict)
+    erased: bool = False
+    consents: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class CaseView:
+    case: Case
+    persons: list[PersonView]
+    narratives: dict[str, Any]
+    identified: bool
+
+
+def case_read(membership: Membership, case: Case, *, channel: str, actor: Any, ip: str = "") -> CaseView:
+    """The case with its persons; identifiers opened (and the read audited) only for roles allowed."""
+    identified = may_see_identifiers(membership)
+    persons: list[PersonView] = []
+    links = CasePerson.objects.filter(case=case).select_related("person").order_by("role", "id")
+    for link in links:
+        person = link.person
+        view = PersonView(str(person.public_id), link.role, dict(person.attributes), dict(link.context),
+                          erased=person.erased_at is not None)
+        if identified and person.wrapped_data_key is not None:
+            key = data_key_open(wrapped=bytes(person.wrapped_data_key), org_key_id=person.org_key_id,
+                                record_ref=f"person:{person.public_id}")
+            view.identifiers = open_values(person.sealed, key=key, record_ref=f"person:{person.public_id}")
+        view.consents = [
+            {"purpose": c.purpose, "method": c.method, "target": c.target_organisation.name if c.target_organisation else "",
+             "recorded_at": c.recorded_at, "withdrawn_at": c.withdrawn_at, "id": c.pk}
+            for c in Consent.objects.filter(person=person).select_related("target_organisation").order_by("recorded_at")
+        ]
+        persons.append(view)
+    narratives: dict[str, Any] = {}
+    if identified and case.wrapped_data_key is not None and case.sealed:
+        key = data_key_open(wrapped=bytes(case.wrapped_data_key), org_key_id=case.org_key_id,
+                            record_ref=f"case:{case.public_id}")
+        narratives = open_values(case.sealed, key=key, record_ref=f"case:{case.public_id}")
+    audit_record(
+        action="case.read_identified" if identified else "case.read", actor=actor,
+        organisation=membership.organisation, object_type="case", object_id=case.public_id,
+        changes={"channel": channel, "fields": sorted({k for p in persons for k in p.identifiers} | set(narratives))},
+        ip_address=ip,
+    )
+    return CaseView(case, persons, narratives, identified)
+
+
+def case_victim_names(cases: list[Case], membership: Membership) -> dict[int, str]:
+    """Victim names for a page of the case list (identified roles only)."""
+    if not may_see_identifiers(membership):
+        return {}
+    names: dict[int, str] = {}
+    links = CasePerson.objects.filter(case__in=cases, role=PersonRole.VICTIM).select_related("person")
+    for link in links:
+        person = link.person
+        if person.wrapped_data_key is None:
+            names[link.case_id] = "[erased]"
+            continue
+        key = data_key_open(wrapped=bytes(person.wrapped_data_key), org_key_id=person.org_key_id,
+                            record_ref=f"person:{person.public_id}")
+        plain = open_values({k: v for k, v in person.sealed.items() if k in ("prs_first_name", "prs_second_name")},
+                            key=key, record_ref=f"person:{person.public_id}")
+        names[link.case_id] = " ".join(p for p in (plain.get("prs_first_name"), plain.get("prs_second_name")) if p)
+    return names

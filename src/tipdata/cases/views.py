@@ -1,0 +1,129 @@
+"""The caseworker's pages: case list with search, case page, new case. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tipdata.accounts.roles import Permission, role_has
+from tipdata.accounts.selectors import active_membership
+from tipdata.cases import selectors
+from tipdata.cases.models import CaseStatus
+from tipdata.cases.services import case_create, person_create
+from tipdata.engines.standard import load_dictionary
+
+
+def _choices(field_name: str, lang: str) -> list[tuple[str, str]]:
+    fld = load_dictionary().field(field_name)
+    return [(v.code, v.label_for(lang)) for v in fld.values]
+
+
+class CaseSearchForm(forms.Form):
+    name = forms.CharField(required=False, label=_("Name or ID number"))
+    status = forms.ChoiceField(required=False, choices=[("", "—"), *CaseStatus.choices], label=_("Status"))
+    exploitation_type = forms.ChoiceField(required=False, label=_("Type of exploitation"))
+    registered_from = forms.DateField(required=False, label=_("Registered from"), widget=forms.DateInput(attrs={"type": "date"}))
+    registered_to = forms.DateField(required=False, label=_("Registered to"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exploitation_type"].choices = [("", "—"), *_choices("vic_TypeOfExploitation", lang)]  # type: ignore[attr-defined]
+
+
+class NewCaseForm(forms.Form):
+    first_name = forms.CharField(label=_("Given name"), max_length=200)
+    second_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
+    birthdate = forms.DateField(label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    gender = forms.ChoiceField(label=_("Gender"))
+    citizenship = forms.ChoiceField(label=_("Citizenship"))
+    type_of_exploitation = forms.MultipleChoiceField(label=_("Type of exploitation"), required=False,
+                                                     widget=forms.CheckboxSelectMultiple)
+    methods_of_control = forms.MultipleChoiceField(label=_("Methods of control"), required=False,
+                                                   widget=forms.CheckboxSelectMultiple)
+    registered_on = forms.DateField(label=_("Registered on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dictionary = load_dictionary()
+        for form_name, dict_name in (("gender", "prs_Gender"), ("citizenship", "prs_Citizenship"),
+                                     ("type_of_exploitation", "vic_TypeOfExploitation"),
+                                     ("methods_of_control", "vic_MethodsOfControl")):
+            fld = dictionary.field(dict_name)
+            self.fields[form_name].choices = _choices(dict_name, lang)  # type: ignore[attr-defined]
+            self.fields[form_name].help_text = (fld.definition or fld.description or "")[:300]
+        self.fields["registered_on"].initial = timezone.now().date()
+
+
+@login_required
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    membership = active_membership(request)
+    if membership is None or not (role_has(membership.role, Permission.CASE_VIEW_OWN) or role_has(membership.role, Permission.DEID_VIEW)):
+        raise Http404
+    lang = request.LANGUAGE_CODE
+    form = CaseSearchForm(request.GET or None, lang=lang)
+    search = selectors.CaseSearch(**form.cleaned_data) if form.is_valid() else selectors.CaseSearch()
+    page = Paginator(selectors.case_list(membership, search), 25).get_page(request.GET.get("page"))
+    names = selectors.case_victim_names(list(page.object_list), membership)
+    if search.name:
+        from tipdata.audit.services import audit_record
+
+        audit_record(action="case.search_by_name", actor=request.user, organisation=membership.organisation,
+                     changes={"results": page.paginator.count})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/list.html", {
+        "form": form, "page": page, "names": names, "query": query.urlencode(),
+        "may_create": role_has(membership.role, Permission.CASE_EDIT),
+    })
+
+
+@login_required
+def case_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = active_membership(request)
+    try:
+        case = selectors.case_get(membership, public_id)
+    except selectors.CaseNotFound as exc:
+        raise Http404 from exc
+    assert membership is not None
+    view = selectors.case_read(membership, case, channel="web", actor=request.user,
+                               ip=str(request.META.get("REMOTE_ADDR", "")))
+    return render(request, "cases/detail.html", {"view": view, "dictionary": load_dictionary()})
+
+
+@login_required
+def case_create_view(request: HttpRequest) -> HttpResponse:
+    membership = active_membership(request)
+    if membership is None or not role_has(membership.role, Permission.CASE_EDIT):
+        raise Http404
+    form = NewCaseForm(request.POST or None, lang=request.LANGUAGE_CODE)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        birth: date | None = data["birthdate"]
+        try:
+            with transaction.atomic():
+                person = person_create(organisation=membership.organisation, actor=request.user, values={
+                    "prs_FirstName": data["first_name"], "prs_SecondName": data["second_name"],
+                    "prs_Birthdate": birth, "prs_Gender": data["gender"], "prs_Citizenship": [data["citizenship"]],
+                })
+                case = case_create(
+                    organisation=membership.organisation, actor=request.user, victim=person,
+                    registered_on=data["registered_on"], assign_to=request.user,
+                    victim_context={"vic_TypeOfExploitation": data["type_of_exploitation"],
+                                    "vic_MethodsOfControl": data["methods_of_control"]},
+                )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("case-detail", public_id=case.public_id)
+    return render(request, "cases/new.html", {"form": form})

@@ -1,0 +1,100 @@
+"""Organisations, users, tokens and signing in, as an operator and a user meet them."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.conftest import PASSWORD
+from tipdata.accounts.models import Membership, Organisation, User
+from tipdata.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _call(*args: str, stdin: str = "") -> str:
+    out = io.StringIO()
+    import sys
+
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        call_command(*args, stdout=out)
+    finally:
+        sys.stdin = old
+    return out.getvalue()
+
+
+def test_org_create_prints_slug_and_list_shows_it_first() -> None:
+    slug = _call("org", "create", "--name", "Phnom Penh Shelter", "--country", "kh").strip()
+    assert slug == "phnom-penh-shelter"
+    assert Organisation.objects.get(slug=slug).country == "KH"
+    listed = _call("org", "list").splitlines()
+    assert listed[0].split("\t")[0] == slug
+
+
+def test_org_create_rejects_unknown_country() -> None:
+    with pytest.raises(CommandError, match="ISO 3166-1 alpha-2"):
+        _call("org", "create", "--name", "X", "--country", "ZZ")
+
+
+def test_user_create_reads_password_from_stdin_and_validates_it(make_org: Any) -> None:
+    org = make_org()
+    _call("user", "create", "--org", org.slug, "--username", "dara", "--role", "caseworker",
+          "--password-stdin", stdin=PASSWORD + "\n")
+    user = User.objects.get(username="dara")
+    assert user.check_password(PASSWORD)
+    assert Membership.objects.get(user=user).role == "caseworker"
+    with pytest.raises(CommandError, match="too short|too common"):
+        _call("user", "create", "--org", org.slug, "--username", "weak", "--role", "viewer",
+              "--password-stdin", stdin="abc\n")
+    with pytest.raises(CommandError, match="no organisation"):
+        _call("user", "create", "--org", "nope", "--username", "x", "--role", "viewer",
+              "--password-stdin", stdin=PASSWORD + "\n")
+
+
+def test_token_create_prints_a_working_api_token(make_org: Any, make_user: Any, client: Any) -> None:
+    user = make_user(make_org(), "supervisor", username="sup")
+    token = _call("token", "create", "--username", "sup").strip()
+    assert len(token) == 40
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200
+    assert response.json()["memberships"][0]["role"] == "supervisor"
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+    assert user.username == "sup"
+
+
+def test_login_logout_and_failed_login_are_audited(make_org: Any, make_user: Any, client: Any) -> None:
+    make_user(make_org(), "caseworker", username="sokha")
+    assert client.post("/login/", {"username": "sokha", "password": "wrong"}).status_code == 200
+    response = client.post("/login/", {"username": "sokha", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    client.post("/logout/")
+    actions = list(AuditEvent.objects.filter(actor_username="sokha").values_list("action", flat=True))
+    assert actions[-3:] == ["auth.login_failed", "auth.login", "auth.logout"]
+
+
+def test_login_is_throttled_after_five_failures(make_org: Any, make_user: Any, client: Any) -> None:
+    make_user(make_org(), "caseworker", username="target")
+    for _ in range(5):
+        client.post("/login/", {"username": "target", "password": "guess"})
+    blocked = client.post("/login/", {"username": "target", "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Too many failed sign-in attempts" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_redirect_refuses_other_hosts(make_org: Any, make_user: Any, client: Any) -> None:
+    make_user(make_org(), "viewer", username="v")
+    response = client.post("/login/", {"username": "v", "password": PASSWORD, "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_pages_need_sign_in(client: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")

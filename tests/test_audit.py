@@ -1,0 +1,54 @@
+"""The audit trail is hash-chained: editing or deleting a row is detected and named."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from tipdata.audit.models import AuditEvent
+from tipdata.audit.services import audit_record, audit_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(n: int) -> list[AuditEvent]:
+    return [audit_record(action="test.event", actor_username="cli", changes={"i": i}) for i in range(n)]
+
+
+def test_untouched_chain_verifies() -> None:
+    _events(5)
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "intact: 5 rows" in out.getvalue()
+
+
+def test_edited_row_is_named(capsys: Any) -> None:
+    events = _events(5)
+    victim = events[2]
+    with connection.cursor() as cursor:  # as an attacker with database access would
+        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET action = %s WHERE id = %s", ["test.tampered", victim.pk])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("audit", "verify", stderr=err)
+    assert f"seq={victim.seq}" in err.getvalue()
+    assert "edited" in err.getvalue()
+
+
+def test_deleted_row_is_detected() -> None:
+    events = _events(4)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[1].pk])
+    problems = audit_verify()
+    assert any(p.seq == events[1].seq and "missing" in p.reason for p in problems)
+
+
+def test_deleted_last_row_is_detected() -> None:
+    events = _events(3)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[-1].pk])
+    assert audit_verify(), "truncating the end of the chain must be noticed"
