@@ -214,6 +214,12 @@ def lines(cell: Any) -> list[str]:
     return [clean(x) for x in str(cell or "").split("\n") if clean(x)]
 
 
+def multiline(cell: Any) -> str:
+    """Trim each line of a cell but keep its line breaks (questions lists, regex notes)."""
+    text = "\n".join(clean(x) for x in str(cell or "").split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
 def snake(name: str) -> str:
     """PascalCase -> snake_case: ``MethodsOfControl`` -> ``methods_of_control``."""
     s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
@@ -384,8 +390,8 @@ def read_spreadsheet(path: Path, report: dict[str, Any]) -> list[SheetSection]:
                 salesforce=clean(cells["Salesforce Standard or Custom"]),
                 value_names=lines(cells["Value Names (if picklist)"]),
                 value_labels=lines(cells["Value Labels (if picklist)"]),
-                description=clean(str(cells["Description"]).replace("\n", " ")),
-                notes=str(cells["Notes"]).replace("\u00a0", " ").strip(),
+                description=multiline(cells["Description"]),
+                notes=multiline(cells["Notes"]),
             )
         )
     return sections
@@ -524,7 +530,9 @@ def build(source: Path, iso639_2: Path) -> dict[str, Any]:
     for f in sheet_fields:
         key = loose(f.htcds_name)
         if key in by_loose:
-            raise BuildError(f"{SPREADSHEET}: {f.htcds_name} clashes with {by_loose[key].htcds_name}")
+            raise BuildError(
+                f"{SPREADSHEET}: {f.htcds_name} clashes with {by_loose[key].htcds_name}"
+            )
         by_loose[key] = f
 
     # ---- XLSForm questions -> spreadsheet fields
@@ -567,7 +575,13 @@ def build(source: Path, iso639_2: Path) -> dict[str, Any]:
         bad = [c for c in codes if re.search(r"\s", c)]
         if bad:
             raise BuildError(f"list {name}: codes with whitespace {bad}")
-        lists[name] = {"name": name, "label": label, "source": source_desc, **extra, "values": values}
+        lists[name] = {
+            "name": name,
+            "label": label,
+            "source": source_desc,
+            **extra,
+            "values": values,
+        }
 
     for list_name, items in xls_lists.items():
         raw_spaces = [i["raw_code"] for i in items if i["raw_code"] != i["code"]]
@@ -579,7 +593,12 @@ def build(source: Path, iso639_2: Path) -> dict[str, Any]:
         values = [{"code": i["code"], "label": i["label"]} for i in items]
         if list_name == "citizenship":
             values = country_values(items, report)
-            add_list(list_name, "Countries (ISO 3166-1)", f"{XLSFORM} choices; ISO 3166-1 via pycountry", values)
+            add_list(
+                list_name,
+                "Countries (ISO 3166-1)",
+                f"{XLSFORM} choices; ISO 3166-1 via pycountry",
+                values,
+            )
         else:
             add_list(list_name, list_name, f"{XLSFORM} choices", values)
     report["xlsform_choice_lists"] = {k: len(v) for k, v in xls_lists.items()}
@@ -611,7 +630,9 @@ def build(source: Path, iso639_2: Path) -> dict[str, Any]:
             raise BuildError(f"{SPREADSHEET}: section {s.title!r} mixes prefixes {prefixes}")
         ent["prefix"] = prefixes[0] if prefixes else None
         for f in s.fields:
-            ent["fields"].append(build_field(f, xls_question, xls_lists, lists, field_list, conflicts))
+            ent["fields"].append(
+                build_field(f, xls_question, xls_lists, lists, field_list, conflicts)
+            )
         out_sections.append(ent)
 
     # lists named after spreadsheet fields (checked identical when shared)
@@ -620,7 +641,9 @@ def build(source: Path, iso639_2: Path) -> dict[str, Any]:
     # ---- definitions from Field Definitions.md
     fields_by_name = {f["htcds_name"]: f for e in out_sections for f in e["fields"]}
     unmatched_definitions: list[str] = []
-    apply_definitions(md, fields_by_name, lists, field_list, out_sections, unmatched_definitions, report)
+    apply_definitions(
+        md, fields_by_name, lists, field_list, out_sections, unmatched_definitions, report
+    )
     add_industry_subdivisions(md, lists, unmatched_definitions)
     report["definitions_unmatched"] = unmatched_definitions
 
@@ -628,7 +651,7 @@ def build(source: Path, iso639_2: Path) -> dict[str, Any]:
     for sec in migration:
         if sec.title in MIGRATION_LISTS and sec.rows:
             name, list_label = MIGRATION_LISTS[sec.title]
-            values = [
+            guidance_values: list[dict[str, Any]] = [
                 {"code": pascal(k), "label": k, "definition": d, "code_generated": True}
                 for k, d in sec.rows
             ]
@@ -636,7 +659,7 @@ def build(source: Path, iso639_2: Path) -> dict[str, Any]:
                 name,
                 list_label,
                 f"{MIGRATION_GUIDANCE} (guidance; not a spreadsheet field)",
-                values,
+                guidance_values,
                 description="\n".join(sec.text) or None,
             )
 
@@ -646,7 +669,9 @@ def build(source: Path, iso639_2: Path) -> dict[str, Any]:
 
     # ---- used_by for every list, after all fields are known
     for lst in lists.values():
-        lst["used_by"] = sorted(f["name"] for f in fields_by_name.values() if f["choice_list"] == lst["name"])
+        lst["used_by"] = sorted(
+            f["name"] for f in fields_by_name.values() if f["choice_list"] == lst["name"]
+        )
 
     # ---- name uniqueness across every accepted spelling (the loader relies on it)
     check_names_unique(fields_by_name.values())
@@ -740,7 +765,9 @@ def build_field(
             "references in the standard."
         )
     else:
-        raise BuildError(f"{SPREADSHEET} row {f.row} ({f.htcds_name}): unknown type {source_type!r}")
+        raise BuildError(
+            f"{SPREADSHEET} row {f.row} ({f.htcds_name}): unknown type {source_type!r}"
+        )
     m = re.match(r"Lookup \[to (\w+)\]", source_type)
     if m:
         lookup_target = m.group(1)
@@ -788,7 +815,9 @@ def build_field(
                 )
             if name in lists:
                 if lists[name]["values"] != sheet_values:
-                    raise BuildError(f"list {name}: {f.htcds_name} has different values from its other user")
+                    raise BuildError(
+                        f"list {name}: {f.htcds_name} has different values from its other user"
+                    )
             else:
                 lists[name] = {
                     "name": name,
@@ -899,12 +928,16 @@ def apply_definitions(
                     code, how = METHODS_OF_CONTROL_INFERRED[key], "inferred"
                     inferred.append(f"{key} -> {code}")
                 if code not in values:
-                    unmatched.append(f"{DEFINITIONS} / Methods Of Control: {key} has no picklist value")
+                    unmatched.append(
+                        f"{DEFINITIONS} / Methods Of Control: {key} has no picklist value"
+                    )
                     continue
                 values[code]["definition"] = definition
                 values[code]["definition_source"] = f"{DEFINITIONS}: {key} ({how} match)"
         elif sec.title == "Trafficking Status":
-            values = {v["label"].lower(): v for v in lists[field_list["vic_TraffickingStatus"]]["values"]}
+            values = {
+                v["label"].lower(): v for v in lists[field_list["vic_TraffickingStatus"]]["values"]
+            }
             for key, definition in sec.rows:
                 v = values.get(key.lower())
                 if v is None:
@@ -919,7 +952,9 @@ def apply_definitions(
                     unmatched.append(f"{DEFINITIONS} / Labour Industry (TIER 1): {key}")
                     continue
                 values[key]["definition"] = definition
-                values[key]["definition_source"] = f"{DEFINITIONS}: Labour Industry (TIER 1) / {key}"
+                values[key]["definition_source"] = (
+                    f"{DEFINITIONS}: Labour Industry (TIER 1) / {key}"
+                )
     report["definitions_inferred_matches"] = inferred
 
 
@@ -959,7 +994,9 @@ def add_industry_subdivisions(
             continue
         parent = parent_for(sec.title, tier1 if in_tier2 else tier2)
         if parent is None:
-            unmatched.append(f"{DEFINITIONS} / {' / '.join(sec.parents[1:] + [sec.title])}: no parent")
+            unmatched.append(
+                f"{DEFINITIONS} / {' / '.join(sec.parents[1:] + [sec.title])}: no parent"
+            )
             continue
         target = tier2 if in_tier2 else tier3
         for label, definition in sec.rows:
@@ -1047,13 +1084,23 @@ def render(doc: dict[str, Any]) -> str:
 
 
 def print_summary(doc: dict[str, Any]) -> None:
-    print(f"{doc['dictionary']}: {len(doc['entities'])} entities, "
-          f"{sum(len(e['fields']) for e in doc['entities'])} fields, {len(doc['lists'])} lists")
+    print(
+        f"{doc['dictionary']}: {len(doc['entities'])} entities, "
+        f"{sum(len(e['fields']) for e in doc['entities'])} fields, {len(doc['lists'])} lists"
+    )
     for e in doc["entities"]:
-        print(f"  {e['key']:<28} {e['prefix'] or '-':<5} {len(e['fields']):>3} fields"
-              + (f", {len(e['example_questions'])} example questions" if e["example_questions"] else ""))
+        print(
+            f"  {e['key']:<28} {e['prefix'] or '-':<5} {len(e['fields']):>3} fields"
+            + (
+                f", {len(e['example_questions'])} example questions"
+                if e["example_questions"]
+                else ""
+            )
+        )
     for lst in doc["lists"]:
-        print(f"  list {lst['name']:<36} {len(lst['values']):>4} values  used by {', '.join(lst['used_by']) or '-'}")
+        print(
+            f"  list {lst['name']:<36} {len(lst['values']):>4} values  used by {', '.join(lst['used_by']) or '-'}"
+        )
     rep = doc["build"]["report"]
     for key in (
         "type_and_list_conflicts",
@@ -1088,12 +1135,22 @@ def check_overlay(out: Path, json_path: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", type=Path, required=True, help="folder with the HTCDS 2.0 sources")
+    parser.add_argument(
+        "--source", type=Path, required=True, help="folder with the HTCDS 2.0 sources"
+    )
     parser.add_argument("--out", type=Path, required=True, help="the package's data folder")
-    parser.add_argument("--iso639-2", type=Path, default=Path(DEFAULT_ISO639_2), dest="iso639_2",
-                        help=f"Debian iso-codes' iso_639-2.json (default {DEFAULT_ISO639_2})")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the data file is not what the sources give")
+    parser.add_argument(
+        "--iso639-2",
+        type=Path,
+        default=Path(DEFAULT_ISO639_2),
+        dest="iso639_2",
+        help=f"Debian iso-codes' iso_639-2.json (default {DEFAULT_ISO639_2})",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if the data file is not what the sources give",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only problems")
     args = parser.parse_args(argv)
     try:

@@ -76,7 +76,9 @@ __all__ = [
 ]
 
 
-def validate_value(field: Field | str, value: object, dictionary: Dictionary | None = None) -> object:
+def validate_value(
+    field: Field | str, value: object, dictionary: Dictionary | None = None
+) -> object:
     """Validate ``value`` for ``field`` (a ``Field`` or any of its names) and return it
     normalised; raises ``ValueNotAllowedError`` naming field, value and allowed codes."""
     if isinstance(field, Field):

@@ -224,12 +224,18 @@ class Dictionary:
             return self.lists[name]
         raise KeyError(
             f"unknown choice list {name!r}"
-            + (f"; did you mean {', '.join(m)}?" if (m := difflib.get_close_matches(name, list(self.lists), n=3)) else "")
+            + (
+                f"; did you mean {', '.join(m)}?"
+                if (m := difflib.get_close_matches(name, list(self.lists), n=3))
+                else ""
+            )
         )
 
     def fields_by_privacy_class(self, privacy_class: str) -> tuple[Field, ...]:
         if privacy_class not in PRIVACY_CLASSES:
-            raise ValueError(f"unknown privacy class {privacy_class!r}; one of {', '.join(PRIVACY_CLASSES)}")
+            raise ValueError(
+                f"unknown privacy class {privacy_class!r}; one of {', '.join(PRIVACY_CLASSES)}"
+            )
         return tuple(f for f in self.fields if f.privacy_class == privacy_class)
 
     def validate_value(self, field: Field | str, value: Any) -> Any:
@@ -239,7 +245,9 @@ class Dictionary:
 
     # ------------------------------------------------------------------ labels
 
-    def translation(self, item: Entity | Field | Value | ChoiceList, lang: str) -> Translation | None:
+    def translation(
+        self, item: Entity | Field | Value | ChoiceList, lang: str
+    ) -> Translation | None:
         """The translation file entry for ``item`` in ``lang``, if there is one."""
         return self._translations.get(_translation_key(item), lang)
 
@@ -315,7 +323,9 @@ class Dictionary:
         cls, doc: Any, *, source: str = "<document>", translations_dir: Path | None = None
     ) -> Dictionary:
         """Rebuild a dictionary from ``to_document()`` output (privacy classes included)."""
-        return _parse(doc, source, overlay=None, overlay_path=None, translations_dir=translations_dir)
+        return _parse(
+            doc, source, overlay=None, overlay_path=None, translations_dir=translations_dir
+        )
 
     def to_rows(self, lang: str | None = None) -> list[dict[str, str]]:
         """A flat table (columns ``ROW_COLUMNS``, plus ``label_local``/``value_label_local``
@@ -388,7 +398,11 @@ def load_dictionary(
         return _default_dictionary()
     dict_path = Path(path) if path is not None else DEFAULT_DICTIONARY_FILE
     ov_path = Path(overlay_path) if overlay_path is not None else dict_path.parent / "privacy.yaml"
-    tr_dir = Path(translations_dir) if translations_dir is not None else dict_path.parent / "translations"
+    tr_dir = (
+        Path(translations_dir)
+        if translations_dir is not None
+        else dict_path.parent / "translations"
+    )
     return _load(dict_path, ov_path, tr_dir)
 
 
@@ -450,17 +464,23 @@ def _parse(
     if not isinstance(doc, dict):
         raise DictionaryFileError(path, "", "must be a JSON object")
     if doc.get("format") != DICTIONARY_FORMAT:
-        raise DictionaryFileError(path, "format", f"must be {DICTIONARY_FORMAT!r}, found {doc.get('format')!r}")
+        raise DictionaryFileError(
+            path, "format", f"must be {DICTIONARY_FORMAT!r}, found {doc.get('format')!r}"
+        )
     if doc.get("format_version") != SUPPORTED_FORMAT_VERSION:
         raise DictionaryFileError(
-            path, "format_version", f"this tipdata reads version {SUPPORTED_FORMAT_VERSION}, found {doc.get('format_version')!r}"
+            path,
+            "format_version",
+            f"this tipdata reads version {SUPPORTED_FORMAT_VERSION}, found {doc.get('format_version')!r}",
         )
     name = doc.get("dictionary")
     if not isinstance(name, str) or not name:
         raise DictionaryFileError(path, "dictionary", "must name the dictionary, e.g. 'htcds-2.0'")
     std = check_object(doc.get("standard"), STANDARD_KEYS, path, "standard")
-    standard = StandardInfo(**{k: std[k] for k in STANDARD_KEYS if k != "column_reference"},
-                            column_reference=dict(std.get("column_reference", {})))
+    standard = StandardInfo(
+        **{k: std[k] for k in STANDARD_KEYS if k != "column_reference"},
+        column_reference=dict(std.get("column_reference", {})),
+    )
 
     # ---- lists
     raw_lists = doc.get("lists")
@@ -482,7 +502,9 @@ def _parse(
             if rv["code"] in seen:
                 raise DictionaryFileError(path, f"{vwhere} ({rv['code']})", "duplicate code")
             if re.search(r"[\s;]", rv["code"]):
-                raise DictionaryFileError(path, f"{vwhere} ({rv['code']})", "codes must not contain spaces or ';'")
+                raise DictionaryFileError(
+                    path, f"{vwhere} ({rv['code']})", "codes must not contain spaces or ';'"
+                )
             seen.add(rv["code"])
             values.append(_value(rv, raw["name"], path, vwhere))
         list_values[raw["name"]] = tuple(values)
@@ -496,7 +518,9 @@ def _parse(
             for v in list_values[lname]:
                 if v.parent not in parents:
                     raise DictionaryFileError(
-                        path, f"lists ({lname}).values ({v.code}).parent", f"{v.parent!r} is not a code of {ext}"
+                        path,
+                        f"lists ({lname}).values ({v.code}).parent",
+                        f"{v.parent!r} is not a code of {ext}",
                     )
 
     # ---- overlay (privacy classes, purposes, categories)
@@ -530,8 +554,15 @@ def _parse(
             fwhere = f"{ewhere}.fields[{j}] ({raw_f['htcds_name']})"
             check_field_semantics(raw_f, path, fwhere)
             if "entity" in raw_f and raw_f["entity"] != raw_e["key"]:
-                raise DictionaryFileError(path, f"{fwhere}.entity", f"says {raw_f['entity']!r} inside {raw_e['key']!r}")
-            for spelling in {raw_f["name"], raw_f["htcds_name"], raw_f.get("xlsform_name") or raw_f["name"], *raw_f.get("aliases", [])}:
+                raise DictionaryFileError(
+                    path, f"{fwhere}.entity", f"says {raw_f['entity']!r} inside {raw_e['key']!r}"
+                )
+            for spelling in {
+                raw_f["name"],
+                raw_f["htcds_name"],
+                raw_f.get("xlsform_name") or raw_f["name"],
+                *raw_f.get("aliases", []),
+            }:
                 key = loose_key(spelling)
                 if key in seen_fields and seen_fields[key] != raw_f["name"]:
                     raise DictionaryFileError(
@@ -540,7 +571,9 @@ def _parse(
                 seen_fields[key] = raw_f["name"]
             clist = raw_f.get("choice_list")
             if clist is not None and clist not in list_values:
-                raise DictionaryFileError(path, f"{fwhere}.choice_list", f"no choice list {clist!r}")
+                raise DictionaryFileError(
+                    path, f"{fwhere}.choice_list", f"no choice list {clist!r}"
+                )
             if clist is not None:
                 used_by.setdefault(clist, []).append(raw_f["name"])
             if "values" in raw_f:
@@ -560,7 +593,10 @@ def _parse(
                         "missing: every field needs a privacy_class, purposes, category and why",
                     )
                 annotation = check_annotation(
-                    overlay_fields[raw_f["htcds_name"]], overlay_path, f"fields.{raw_f['htcds_name']}", purposes
+                    overlay_fields[raw_f["htcds_name"]],
+                    overlay_path,
+                    f"fields.{raw_f['htcds_name']}",
+                    purposes,
                 )
             else:
                 annotation = _document_annotation(raw_f, path, fwhere, purposes)
@@ -576,7 +612,11 @@ def _parse(
                 description=raw_e.get("description"),
                 notes=raw_e.get("notes"),
                 definition=raw_e.get("definition"),
-                example_questions=tuple(check_str_list(raw_e.get("example_questions", []), path, f"{ewhere}.example_questions")),
+                example_questions=tuple(
+                    check_str_list(
+                        raw_e.get("example_questions", []), path, f"{ewhere}.example_questions"
+                    )
+                ),
             )
         )
     if overlay_fields is not None:
@@ -673,7 +713,9 @@ def _field(
     )
 
 
-def _described(raw: Any, path: str, where: str, required: Iterable[str] | None = None) -> dict[str, str]:
+def _described(
+    raw: Any, path: str, where: str, required: Iterable[str] | None = None
+) -> dict[str, str]:
     if not isinstance(raw, dict) or not raw:
         raise DictionaryFileError(path, where, "must be a mapping of name -> description")
     for k, v in raw.items():
@@ -681,7 +723,9 @@ def _described(raw: Any, path: str, where: str, required: Iterable[str] | None =
             raise DictionaryFileError(path, f"{where}.{k}", "must have a non-empty description")
     if required is not None and set(raw) != set(required):
         raise DictionaryFileError(
-            path, where, f"must list exactly {', '.join(required)} (found {', '.join(map(str, raw))})"
+            path,
+            where,
+            f"must list exactly {', '.join(required)} (found {', '.join(map(str, raw))})",
         )
     return dict(raw)
 
@@ -697,21 +741,37 @@ def _overlay_header(
         raise DictionaryFileError(path, "format_version", f"must be {SUPPORTED_FORMAT_VERSION}")
     if overlay.get("dictionary") != dictionary_name:
         raise DictionaryFileError(
-            path, "dictionary", f"is {overlay.get('dictionary')!r} but the dictionary is {dictionary_name!r}"
+            path,
+            "dictionary",
+            f"is {overlay.get('dictionary')!r} but the dictionary is {dictionary_name!r}",
         )
-    unknown = set(overlay) - {"format", "format_version", "dictionary", "privacy_classes", "purposes", "categories", "fields"}
+    unknown = set(overlay) - {
+        "format",
+        "format_version",
+        "dictionary",
+        "privacy_classes",
+        "purposes",
+        "categories",
+        "fields",
+    }
     if unknown:
-        raise DictionaryFileError(path, ", ".join(sorted(map(str, unknown))), "unknown top-level keys")
+        raise DictionaryFileError(
+            path, ", ".join(sorted(map(str, unknown))), "unknown top-level keys"
+        )
     classes = _described(overlay.get("privacy_classes"), path, "privacy_classes", PRIVACY_CLASSES)
     purposes = _described(overlay.get("purposes"), path, "purposes")
     categories = _described(overlay.get("categories"), path, "categories", ("data", "process"))
     fields = overlay.get("fields")
     if not isinstance(fields, dict):
-        raise DictionaryFileError(path, "fields", "must map each field's spreadsheet name to its annotation")
+        raise DictionaryFileError(
+            path, "fields", "must map each field's spreadsheet name to its annotation"
+        )
     return purposes, classes, categories, fields
 
 
-def _document_header(doc: dict[str, Any], path: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _document_header(
+    doc: dict[str, Any], path: str
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     classes = _described(doc.get("privacy_classes"), path, "privacy_classes", PRIVACY_CLASSES)
     purposes = _described(doc.get("purposes"), path, "purposes")
     categories = _described(doc.get("categories"), path, "categories", ("data", "process"))
@@ -721,9 +781,13 @@ def _document_header(doc: dict[str, Any], path: str) -> tuple[dict[str, str], di
 def _document_annotation(
     raw: dict[str, Any], path: str, where: str, purposes: Mapping[str, str]
 ) -> tuple[str, tuple[str, ...], str, str]:
-    missing = [k for k in ("privacy_class", "purposes", "category", "privacy_reason") if k not in raw]
+    missing = [
+        k for k in ("privacy_class", "purposes", "category", "privacy_reason") if k not in raw
+    ]
     if missing:
-        raise DictionaryFileError(path, where, f"missing {', '.join(missing)} (exported documents carry them)")
+        raise DictionaryFileError(
+            path, where, f"missing {', '.join(missing)} (exported documents carry them)"
+        )
     result = check_annotation(
         {
             "privacy_class": raw["privacy_class"],

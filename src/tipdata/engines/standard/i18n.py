@@ -89,7 +89,9 @@ class TranslationCatalog:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DictionaryFileError(str(path), "", f"cannot read translation file: {exc}") from exc
+            raise DictionaryFileError(
+                str(path), "", f"cannot read translation file: {exc}"
+            ) from exc
         return parse_translations(doc, str(path), lang, self._dictionary)
 
 
@@ -103,8 +105,16 @@ def parse_translations(
         raise DictionaryFileError(path, "format", f"must be {TRANSLATIONS_FORMAT!r}")
     if doc.get("language") != lang:
         raise DictionaryFileError(path, "language", f"must be {lang!r} (the file's name)")
-    unknown = set(doc) - {"format", "format_version", "language", "dictionary", "note",
-                          "entities", "fields", "lists"}
+    unknown = set(doc) - {
+        "format",
+        "format_version",
+        "language",
+        "dictionary",
+        "note",
+        "entities",
+        "fields",
+        "lists",
+    }
     if unknown:
         raise DictionaryFileError(path, ", ".join(sorted(unknown)), "unknown top-level keys")
     out: dict[tuple[str, ...], Translation] = {}
@@ -114,7 +124,9 @@ def parse_translations(
             raise DictionaryFileError(path, where, "must be an object with at least 'label'")
         extra = set(raw) - _ENTRY_KEYS
         if extra:
-            raise DictionaryFileError(path, where, f"unknown keys {sorted(extra)}; allowed {sorted(_ENTRY_KEYS)}")
+            raise DictionaryFileError(
+                path, where, f"unknown keys {sorted(extra)}; allowed {sorted(_ENTRY_KEYS)}"
+            )
         label = raw.get("label")
         if not isinstance(label, str):
             raise DictionaryFileError(path, where + ".label", "must be text")
@@ -144,7 +156,9 @@ def parse_translations(
     for key, raw in _mapping(doc, "fields", path).items():
         if key not in field_names:
             raise DictionaryFileError(
-                path, f"fields.{key}", "no such field (use the dictionary name, e.g. vic_methods_of_control)"
+                path,
+                f"fields.{key}",
+                "no such field (use the dictionary name, e.g. vic_methods_of_control)",
             )
         _put(out, ("field", key), entry(f"fields.{key}", raw))
     for list_name, raw_list in _mapping(doc, "lists", path).items():
@@ -159,7 +173,9 @@ def parse_translations(
         codes = set(choice_list.codes)
         for code, raw in _mapping(raw_list, "values", f"{path}: lists.{list_name}").items():
             if code not in codes:
-                raise DictionaryFileError(path, f"lists.{list_name}.values.{code}", "no such value code")
+                raise DictionaryFileError(
+                    path, f"lists.{list_name}.values.{code}", "no such value code"
+                )
             _put(out, ("value", list_name, code), entry(f"lists.{list_name}.values.{code}", raw))
     return out
 
@@ -239,7 +255,9 @@ def _country(code: str) -> Any:
             pycountry.countries.get(numeric=text) if text.isdigit() else None
         )
     if found is None:
-        raise UnknownCodeError(f"unknown country code {code!r} (expected ISO 3166-1 alpha-2 or alpha-3)")
+        raise UnknownCodeError(
+            f"unknown country code {code!r} (expected ISO 3166-1 alpha-2 or alpha-3)"
+        )
     return found
 
 
@@ -275,7 +293,9 @@ def _language(code: str) -> Any:
             or pycountry.language_families.get(alpha_3=text)
         )
     if found is None:
-        raise UnknownCodeError(f"unknown language code {code!r} (expected ISO 639-1, 639-2 or 639-3)")
+        raise UnknownCodeError(
+            f"unknown language code {code!r} (expected ISO 639-1, 639-2 or 639-3)"
+        )
     return found
 
 

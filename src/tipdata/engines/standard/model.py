@@ -86,7 +86,14 @@ class Value(_Localised):
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "label": self.label}
-        for key in ("definition", "definition_source", "iso_alpha2", "iso_alpha3", "iso_numeric", "parent"):
+        for key in (
+            "definition",
+            "definition_source",
+            "iso_alpha2",
+            "iso_alpha3",
+            "iso_numeric",
+            "parent",
+        ):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

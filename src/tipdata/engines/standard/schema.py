@@ -136,7 +136,11 @@ def check_object(
             raise DictionaryFileError(
                 path, f"{where}.{key}", f"must be {names}, found {type(value).__name__}"
             )
-        if key in ("label", "code", "name", "key", "htcds_name") and isinstance(value, str) and not value.strip():
+        if (
+            key in ("label", "code", "name", "key", "htcds_name")
+            and isinstance(value, str)
+            and not value.strip()
+        ):
             raise DictionaryFileError(path, f"{where}.{key}", "must not be empty")
     return obj
 
@@ -157,13 +161,17 @@ def check_field_semantics(raw: dict[str, Any], path: str, where: str) -> None:
             path, f"{where}.status", f"{raw['status']!r} is not one of {', '.join(STATUSES)}"
         )
     if raw["type"] in ("select_one", "select_multiple") and not raw.get("choice_list"):
-        raise DictionaryFileError(path, f"{where}.choice_list", f"a {raw['type']} field needs a choice list")
+        raise DictionaryFileError(
+            path, f"{where}.choice_list", f"a {raw['type']} field needs a choice list"
+        )
     pattern = raw.get("pattern")
     if pattern:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise DictionaryFileError(path, f"{where}.pattern", f"not a valid regular expression: {exc}") from exc
+            raise DictionaryFileError(
+                path, f"{where}.pattern", f"not a valid regular expression: {exc}"
+            ) from exc
     lo, hi = raw.get("minimum"), raw.get("maximum")
     if lo is not None and hi is not None and lo > hi:
         raise DictionaryFileError(path, where, f"minimum {lo} is above maximum {hi}")
@@ -192,7 +200,9 @@ def check_annotation(
     for p in field_purposes:
         if p not in purposes:
             raise DictionaryFileError(
-                path, f"{where}.purposes", f"{p!r} is not a declared purpose ({', '.join(purposes)})"
+                path,
+                f"{where}.purposes",
+                f"{p!r} is not a declared purpose ({', '.join(purposes)})",
             )
     if len(set(field_purposes)) != len(field_purposes):
         raise DictionaryFileError(path, f"{where}.purposes", "a purpose is listed twice")

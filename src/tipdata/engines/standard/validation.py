@@ -26,7 +26,9 @@ _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
 
 
-def _reject(f: Field, value: Any, reason: str, allowed: tuple[str, ...] = ()) -> ValueNotAllowedError:
+def _reject(
+    f: Field, value: Any, reason: str, allowed: tuple[str, ...] = ()
+) -> ValueNotAllowedError:
     return ValueNotAllowedError(f.name, value, reason, allowed, f.htcds_name)
 
 
@@ -85,11 +87,10 @@ def _number(f: Field, value: Any) -> int | float:
         raise _reject(f, value, f"expected a number, got {type(value).__name__}")
     if isinstance(number, float) and not math.isfinite(number):
         raise _reject(f, value, "expected a finite number")
-    if f.integer:
-        if isinstance(number, float):
-            if not number.is_integer():
-                raise _reject(f, value, "expected a whole number")
-            number = int(number)
+    if f.integer and isinstance(number, float):
+        if not number.is_integer():
+            raise _reject(f, value, "expected a whole number")
+        number = int(number)
     if f.minimum is not None and number < f.minimum:
         raise _reject(f, value, f"below the minimum {_fmt(f.minimum)}")
     if f.maximum is not None and number > f.maximum:
@@ -156,7 +157,9 @@ def _select_multiple(f: Field, value: Any) -> tuple[str, ...]:
             items.sort(key=str)  # sets have no order; make the result deterministic
     else:
         raise _reject(
-            f, value, f"expected a list of codes or a space-separated string, got {type(value).__name__}",
+            f,
+            value,
+            f"expected a list of codes or a space-separated string, got {type(value).__name__}",
             f.allowed_codes,
         )
     codes: list[str] = []
@@ -169,7 +172,9 @@ def _select_multiple(f: Field, value: Any) -> tuple[str, ...]:
             codes.append(found.code)
     if bad:
         shown = ", ".join(repr(b) for b in bad)
-        raise _reject(f, value, f"unknown code{'s' if len(bad) > 1 else ''} {shown}", f.allowed_codes)
+        raise _reject(
+            f, value, f"unknown code{'s' if len(bad) > 1 else ''} {shown}", f.allowed_codes
+        )
     return tuple(codes)
 
 
