@@ -70,3 +70,16 @@ def test_demo_load_creates_organisations_and_a_login_per_role(client: Any) -> No
     assert "already loaded" in again.getvalue()
     with pytest.raises(CommandError, match="already loaded"):
         call_command("demo", "load", stdout=io.StringIO())
+
+
+def test_every_generated_value_is_valid_for_the_dictionary() -> None:
+    from tipdata.engines.standard import load_dictionary
+
+    dictionary = load_dictionary()
+    load = generate(seed=5, persons=2000)
+    for rec in load.persons:
+        dictionary.field("prs_Birthdate").validate(rec.birthdate or None)
+        dictionary.field("prs_Gender").validate(rec.gender)
+        dictionary.field("prs_Citizenship").validate(rec.citizenship)
+        for name, value in rec.fields.items():
+            dictionary.field(name).validate(value)

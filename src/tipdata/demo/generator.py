@@ -221,8 +221,8 @@ def generate(*, seed: int = 1, persons: int = 400) -> DemoCaseload:
             first, second = name_variant(rng, first, second, base["nat"])
             if birth and rng.random() < 0.3:
                 birth = rng.choice([birth[:4] + "-01-01", "", birth[:4] + birth[7:] + birth[4:7]])
-                if not _valid_iso(birth):
-                    birth = birth[:4] + "-01-01"
+                if birth and not _valid_iso(birth):
+                    birth = birth[:4] + "-01-01"  # day > 12 cannot swap: written as 1 January
         rec = DemoPerson(
             record_key=f"{org['slug']}-p{counter:06d}",
             person_key=person_key,

@@ -64,9 +64,9 @@ def test_search_skips_inadmissible_models_and_reports_counts():
     r = estimate_population(load_reference("artificial_3"), method="bic")
     sel = r.selection
     assert sel["models_considered"] == 8
-    assert sel["models_admissible"] + sel["models_without_mle"] >= 8 - sel[
-        "models_not_identifiable"
-    ]
+    assert (
+        sel["models_admissible"] + sel["models_without_mle"] >= 8 - sel["models_not_identifiable"]
+    )
     assert sel["models_without_mle"] >= 1
     assert sel["models_not_identifiable"] >= 1
     assert r.model in ([], ["13"], ["23"], ["13", "23"])

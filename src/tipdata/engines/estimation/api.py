@@ -123,8 +123,9 @@ def estimate_population(
     if method == "stepwise":
         design = Design(t, max(2, max_order))
         checker = Checker()
-        sw = stepwise_select(table, threshold=threshold, max_order=max_order, design=design,
-                             checker=checker)
+        sw = stepwise_select(
+            table, threshold=threshold, max_order=max_order, design=design, checker=checker
+        )
         fit = sw.fit
         selection = {
             "steps": [
@@ -139,13 +140,18 @@ def estimate_population(
         }
 
         def estimator(counts: np.ndarray) -> float:
-            return stepwise_select(table.with_counts(counts), threshold=threshold,
-                                   max_order=max_order, design=design,
-                                   checker=checker).fit.estimate
+            return stepwise_select(
+                table.with_counts(counts),
+                threshold=threshold,
+                max_order=max_order,
+                design=design,
+                checker=checker,
+            ).fit.estimate
 
     elif method in ("bic", "aic"):
-        search = search_all_models(table, criterion=method, max_order=max_order,
-                                   model_limit=model_limit)
+        search = search_all_models(
+            table, criterion=method, max_order=max_order, model_limit=model_limit
+        )
         fit = search.best_fit
         ranking = search.ranking()
         selection = {
@@ -203,10 +209,22 @@ def estimate_population(
     interval = None
     if n_bootstrap:
         assert estimator is not None
-        spec["bootstrap"] = {"n_bootstrap": n_bootstrap, "seed": seed, "level": level,
-                             "method": "BCa", "resampling": "multinomial"}
-        interval, _ = bca_interval(table, estimator, fit.estimate, n_bootstrap=n_bootstrap,
-                                   seed=seed, level=level, progress=progress)
+        spec["bootstrap"] = {
+            "n_bootstrap": n_bootstrap,
+            "seed": seed,
+            "level": level,
+            "method": "BCa",
+            "resampling": "multinomial",
+        }
+        interval, _ = bca_interval(
+            table,
+            estimator,
+            fit.estimate,
+            n_bootstrap=n_bootstrap,
+            seed=seed,
+            level=level,
+            progress=progress,
+        )
 
     if fit.neg_inf_terms:
         notes.append(
@@ -221,8 +239,9 @@ def estimate_population(
     return _result(table, fit, method, interval, selection, notes, spec)
 
 
-def estimate_from_csv(path: str | Path, *, count_column: str = "count",
-                      **kwargs: Any) -> EstimationResult:
+def estimate_from_csv(
+    path: str | Path, *, count_column: str = "count", **kwargs: Any
+) -> EstimationResult:
     """Read a capture-history CSV and estimate (keyword arguments as
     :func:`estimate_population`)."""
     table = read_capture_csv(path, count_column=count_column)
@@ -269,5 +288,10 @@ def _result(
     )
 
 
-__all__ = ["METHODS", "default_top_models", "estimate_from_csv", "estimate_population",
-           "history_string"]
+__all__ = [
+    "METHODS",
+    "default_top_models",
+    "estimate_from_csv",
+    "estimate_population",
+    "history_string",
+]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -36,23 +37,46 @@ def build_parser(prog: str = "tipdata estimate") -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("file", help="capture-history CSV file")
-    p.add_argument("--method", choices=METHODS, default="stepwise",
-                   help="model choice: stepwise (Chan, Silverman & Vincent 2021, default), "
-                        "bic or aic over all hierarchical models, or a fixed --model")
-    p.add_argument("--max-order", type=int, default=2,
-                   help="highest order of interaction between lists (default 2)")
-    p.add_argument("--threshold", type=float, default=0.02,
-                   help="p-value threshold for the stepwise method (default 0.02)")
-    p.add_argument("--model", default=None,
-                   help='model for --method fixed, e.g. "[12,23]" (lists numbered from 1)')
-    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
-                   help="add a BCa interval from N bootstrap resamples (e.g. 1000)")
-    p.add_argument("--seed", type=int, default=1234,
-                   help="random seed for the bootstrap (default 1234)")
-    p.add_argument("--level", type=float, default=0.95,
-                   help="confidence level of the interval (default 0.95)")
-    p.add_argument("--count-column", default="count",
-                   help="name of the count column (default 'count')")
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default="stepwise",
+        help="model choice: stepwise (Chan, Silverman & Vincent 2021, default), "
+        "bic or aic over all hierarchical models, or a fixed --model",
+    )
+    p.add_argument(
+        "--max-order",
+        type=int,
+        default=2,
+        help="highest order of interaction between lists (default 2)",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.02,
+        help="p-value threshold for the stepwise method (default 0.02)",
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        help='model for --method fixed, e.g. "[12,23]" (lists numbered from 1)',
+    )
+    p.add_argument(
+        "--bootstrap",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add a BCa interval from N bootstrap resamples (e.g. 1000)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=1234, help="random seed for the bootstrap (default 1234)"
+    )
+    p.add_argument(
+        "--level", type=float, default=0.95, help="confidence level of the interval (default 0.95)"
+    )
+    p.add_argument(
+        "--count-column", default="count", help="name of the count column (default 'count')"
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     return p
 
@@ -118,8 +142,8 @@ class _Progress:
         self.stream.flush()
 
 
-def _fmt(x: float | None) -> str:
-    return "unbounded" if x is None else f"{x:,.0f}"
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if math.isfinite(x) else "unbounded"
 
 
 def format_result(r: EstimationResult) -> str:
@@ -136,10 +160,10 @@ def format_result(r: EstimationResult) -> str:
         f"  estimated unseen:          {r.unobserved:,.1f}",
     ]
     if r.interval is not None:
-        iv = r.interval.to_dict()
+        iv = r.interval
         lines.append(
-            f"  {r.interval.level:.0%} BCa interval: {_fmt(iv['lower'])} to "  # type: ignore[arg-type]
-            f"{_fmt(iv['upper'])} ({iv['n_bootstrap']} bootstrap resamples, seed {iv['seed']}, model chosen "
+            f"  {iv.level:.0%} BCa interval: {_fmt(iv.lower)} to {_fmt(iv.upper)} "
+            f"({iv.n_bootstrap} bootstrap resamples, seed {iv.seed}, model chosen "
             "afresh in each)"
         )
     model = ", ".join(f"{m} ({n})" for m, n in zip(r.model, r.model_names, strict=True))
@@ -155,8 +179,10 @@ def format_result(r: EstimationResult) -> str:
         lines.append("Interactions at minus infinity: " + ", ".join(r.minus_infinity_terms))
     steps = r.selection.get("steps")
     if steps:
-        lines.append("Steps: " + "; ".join(
-            f"+{s['added']} ({s['lists']}, p={s['p_value']:.2g})" for s in steps))
+        lines.append(
+            "Steps: "
+            + "; ".join(f"+{s['added']} ({s['lists']}, p={s['p_value']:.2g})" for s in steps)
+        )
     for note in r.notes + (r.interval.notes if r.interval else []):
         lines.append(f"Note: {note}")
     lines += [

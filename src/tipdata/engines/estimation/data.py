@@ -74,9 +74,7 @@ class CaptureTable:
 
     def list_totals(self) -> dict[str, int]:
         """Persons on each list (whatever other lists they are also on)."""
-        return {
-            name: int(self.nstar(1 << i)) for i, name in enumerate(self.list_names)
-        }
+        return {name: int(self.nstar(1 << i)) for i, name in enumerate(self.list_names)}
 
     def nstar(self, term: int) -> int:
         """Persons seen on every list in ``term`` (a bit mask), and maybe others."""
@@ -147,9 +145,7 @@ def history_string(h: int, n_lists: int) -> str:
 
 
 # ---------------------------------------------------------------------- reading
-def read_capture_csv(
-    path: str | Path, *, count_column: str = DEFAULT_COUNT_COLUMN
-) -> CaptureTable:
+def read_capture_csv(path: str | Path, *, count_column: str = DEFAULT_COUNT_COLUMN) -> CaptureTable:
     """Read a capture-history CSV file (comma, semicolon or tab separated).
 
     Raises :class:`CaptureDataError` naming file, row (the header is row 1, as in
@@ -233,9 +229,7 @@ def _check_header(
             row=row,
         )
     if lowered.count(count_column.lower()) > 1:
-        raise CaptureDataError(
-            f"more than one {count_column!r} column", source=source, row=row
-        )
+        raise CaptureDataError(f"more than one {count_column!r} column", source=source, row=row)
     count_idx = lowered.index(count_column.lower())
     list_idx = [i for i in range(len(header)) if i != count_idx]
     _check_list_names([header[i] for i in list_idx], source, row)

@@ -91,8 +91,7 @@ class Design:
             return self.col_index[term]
         except KeyError:
             raise EstimationError(
-                f"term of order {popcount(term)} is beyond this design's max order "
-                f"{self.max_order}"
+                f"term of order {popcount(term)} is beyond this design's max order {self.max_order}"
             ) from None
 
 
@@ -237,7 +236,9 @@ def fit_batch(view: DataView, fit: np.ndarray, keep: np.ndarray) -> BatchFit:
         _fit_chunk(view, fit[i : i + CHUNK], keep[i : i + CHUNK])
         for i in range(0, fit.shape[0], CHUNK)
     ]
-    return BatchFit(*(np.concatenate([getattr(p, f) for p in parts]) for f in BatchFit.__dataclass_fields__))
+    return BatchFit(
+        *(np.concatenate([getattr(p, f) for p in parts]) for f in BatchFit.__dataclass_fields__)
+    )
 
 
 def _fit_chunk(view: DataView, fit: np.ndarray, keep: np.ndarray) -> BatchFit:
@@ -300,9 +301,7 @@ def _fit_chunk(view: DataView, fit: np.ndarray, keep: np.ndarray) -> BatchFit:
         if converged.all():
             break
     with np.errstate(divide="ignore", invalid="ignore"):
-        loglik = (
-            np.where(y > 0, y * np.log(np.where(mu > 0, mu, 1e-300)), 0.0) - mu - lgam
-        ) * K
+        loglik = (np.where(y > 0, y * np.log(np.where(mu > 0, mu, 1e-300)), 0.0) - mu - lgam) * K
     H = (mu @ XX).reshape(B, P, P)
     Hm = H * M[:, :, None] * M[:, None, :] + (1.0 - M)[:, :, None] * eye
     try:
