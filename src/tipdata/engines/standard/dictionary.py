@@ -489,22 +489,19 @@ def _parse(
     list_values: dict[str, tuple[Value, ...]] = {}
     list_raw: dict[str, dict[str, Any]] = {}
     for i, raw in enumerate(raw_lists):
-        where = f"lists[{i}]"
+        where = f"lists[{i}]{_named(raw, 'name')}"
         check_object(raw, LIST_KEYS, path, where)
-        where = f"lists[{i}] ({raw['name']})"
         if raw["name"] in list_raw:
             raise DictionaryFileError(path, where, "a list with this name appears twice")
         values = []
         seen: set[str] = set()
         for j, rv in enumerate(raw["values"]):
-            vwhere = f"{where}.values[{j}]"
+            vwhere = f"{where}.values[{j}]{_named(rv, 'code')}"
             check_object(rv, VALUE_KEYS, path, vwhere)
             if rv["code"] in seen:
-                raise DictionaryFileError(path, f"{vwhere} ({rv['code']})", "duplicate code")
+                raise DictionaryFileError(path, vwhere, "duplicate code")
             if re.search(r"[\s;]", rv["code"]):
-                raise DictionaryFileError(
-                    path, f"{vwhere} ({rv['code']})", "codes must not contain spaces or ';'"
-                )
+                raise DictionaryFileError(path, vwhere, "codes must not contain spaces or ';'")
             seen.add(rv["code"])
             values.append(_value(rv, raw["name"], path, vwhere))
         list_values[raw["name"]] = tuple(values)
@@ -538,20 +535,18 @@ def _parse(
         raise DictionaryFileError(path, "entities", "must be a non-empty list")
     entities: list[Entity] = []
     seen_entities: set[str] = set()
-    seen_fields: dict[str, str] = {}
+    seen_fields: dict[str, tuple[tuple[int, int], str]] = {}
     used_by: dict[str, list[str]] = {}
     for i, raw_e in enumerate(raw_entities):
-        ewhere = f"entities[{i}]"
+        ewhere = f"entities[{i}]{_named(raw_e, 'key')}"
         check_object(raw_e, ENTITY_KEYS, path, ewhere)
-        ewhere = f"entities[{i}] ({raw_e['key']})"
         if raw_e["key"] in seen_entities:
             raise DictionaryFileError(path, ewhere, "entity key appears twice")
         seen_entities.add(raw_e["key"])
         fields = []
         for j, raw_f in enumerate(raw_e["fields"]):
-            fwhere = f"{ewhere}.fields[{j}]"
+            fwhere = f"{ewhere}.fields[{j}]{_named(raw_f, 'htcds_name')}"
             check_object(raw_f, FIELD_KEYS, path, fwhere)
-            fwhere = f"{ewhere}.fields[{j}] ({raw_f['htcds_name']})"
             check_field_semantics(raw_f, path, fwhere)
             if "entity" in raw_f and raw_f["entity"] != raw_e["key"]:
                 raise DictionaryFileError(
@@ -564,11 +559,12 @@ def _parse(
                 *raw_f.get("aliases", []),
             }:
                 key = loose_key(spelling)
-                if key in seen_fields and seen_fields[key] != raw_f["name"]:
+                # compare positions, not names: two entries may wrongly share a name
+                if key in seen_fields and seen_fields[key][0] != (i, j):
                     raise DictionaryFileError(
-                        path, fwhere, f"name {spelling!r} clashes with field {seen_fields[key]}"
+                        path, fwhere, f"name {spelling!r} clashes with field {seen_fields[key][1]}"
                     )
-                seen_fields[key] = raw_f["name"]
+                seen_fields[key] = ((i, j), raw_f["htcds_name"])
             clist = raw_f.get("choice_list")
             if clist is not None and clist not in list_values:
                 raise DictionaryFileError(
@@ -654,6 +650,13 @@ def _parse(
         translations_dir=translations_dir,
         build=build,
     )
+
+
+def _named(raw: Any, key: str) -> str:
+    """`` (vic_MethodsOfControl)`` for error locations, when the entry has a usable name."""
+    if isinstance(raw, dict) and isinstance(raw.get(key), str) and raw[key].strip():
+        return f" ({raw[key]})"
+    return ""
 
 
 def _value(rv: dict[str, Any], list_name: str, path: str, where: str) -> Value:

@@ -278,7 +278,7 @@ def country_name(code: str, lang: str | None = "en") -> str:
         name = locale.territories.get(country.alpha_2)
         if name:
             return str(name)
-    return str(getattr(country, "common_name", None) or country.name)
+    return str(country.name)
 
 
 def _language(code: str) -> Any:
