@@ -1,0 +1,1 @@
+"""De-identification engine: k-anonymous microdata, DP tables, synthetic data, releases."""
