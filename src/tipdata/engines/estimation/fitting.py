@@ -56,7 +56,7 @@ LP_ZERO = 1e-9
 #: Relative deviance change at which Newton iterations stop.
 FIT_TOL = 1e-11
 MAX_ITER = 100
-CHUNK = 2048
+CHUNK = 4096
 
 
 class Design:
@@ -228,12 +228,17 @@ class BatchFit:
     log_dark_se: np.ndarray  # (B,) standard error of the intercept
 
 
-def fit_batch(view: DataView, fit: np.ndarray, keep: np.ndarray) -> BatchFit:
-    """Fit many models at once. ``fit`` (B, n_cols) and ``keep`` (B, n_cells)."""
+def fit_batch(
+    view: DataView, fit: np.ndarray, keep: np.ndarray, *, with_se: bool = False
+) -> BatchFit:
+    """Fit many models at once. ``fit`` (B, n_cols) and ``keep`` (B, n_cells).
+
+    ``with_se`` adds the standard error of the intercept (one extra solve per
+    model; the all-models search does not need it)."""
     fit = np.atleast_2d(fit)
     keep = np.atleast_2d(keep)
     parts = [
-        _fit_chunk(view, fit[i : i + CHUNK], keep[i : i + CHUNK])
+        _fit_chunk(view, fit[i : i + CHUNK], keep[i : i + CHUNK], with_se)
         for i in range(0, fit.shape[0], CHUNK)
     ]
     return BatchFit(
@@ -241,81 +246,86 @@ def fit_batch(view: DataView, fit: np.ndarray, keep: np.ndarray) -> BatchFit:
     )
 
 
-def _fit_chunk(view: DataView, fit: np.ndarray, keep: np.ndarray) -> BatchFit:
+def _fit_chunk(view: DataView, fit: np.ndarray, keep: np.ndarray, with_se: bool) -> BatchFit:
     d = view.design
     X, XX = d.X, d.XX
     y = view.y
     B, P = fit.shape
     M = fit.astype(float)
     K = keep.astype(float)
-    eye = np.eye(P)
+    # columns a model does not fit become identity rows/columns of its Hessian,
+    # so their coefficients stay 0 and every model shares one array shape
+    MM = M[:, :, None] * M[:, None, :]
+    D = (1.0 - M)[:, :, None] * np.eye(P)
     ylogy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0)
     lgam = gammaln(y + 1.0)
 
-    def masked_solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
-        H = H * M[:, :, None] * M[:, None, :] + (1.0 - M)[:, :, None] * eye
-        g = g * M
+    def masked_solve(H: np.ndarray, g: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        H = H * MM[rows] + D[rows]
+        g = g * M[rows]
         try:
             return np.linalg.solve(H, g[:, :, None])[:, :, 0]
         except np.linalg.LinAlgError:
             return np.einsum("bij,bj->bi", np.linalg.pinv(H), g)
 
-    def deviance(mu: np.ndarray) -> np.ndarray:
+    def deviance(mu: np.ndarray, rows: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             ylogmu = np.where(y > 0, y * np.log(np.where(mu > 0, mu, 1e-300)), 0.0)
-        return 2.0 * ((ylogy - ylogmu - (y - mu)) * K).sum(axis=1)
+        return 2.0 * ((ylogy - ylogmu - (y - mu)) * K[rows]).sum(axis=1)
 
+    def mean(b: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        eta = np.minimum(b @ X.T, 700.0)
+        return np.exp(eta) * K[rows]
+
+    every = np.arange(B)
     # IRLS start as in R's glm: mu = y + 0.1, one weighted least-squares step
     mu0 = (y + 0.1)[None, :] * K
-    eta0 = np.log(y + 0.1)[None, :]
-    z = eta0 + (y[None, :] - mu0) / np.where(mu0 > 0, mu0, 1.0)
-    H = (mu0 @ XX).reshape(B, P, P)
-    beta = masked_solve(H, (mu0 * z) @ X)
-
-    def mean(b: np.ndarray) -> np.ndarray:
-        eta = np.clip(b @ X.T, -745.0, 700.0)
-        return np.exp(eta) * K
-
-    mu = mean(beta)
-    dev = deviance(mu)
+    z = np.log(y + 0.1)[None, :] + (y[None, :] - mu0) / np.where(mu0 > 0, mu0, 1.0)
+    beta = masked_solve((mu0 @ XX).reshape(B, P, P), (mu0 * z) @ X, every)
+    mu = mean(beta, every)
+    dev = deviance(mu, every)
     converged = np.zeros(B, dtype=bool)
+    active = every
     for _ in range(MAX_ITER):
-        grad = ((y[None, :] - mu) * K) @ X
-        H = (mu @ XX).reshape(B, P, P)
-        step = masked_solve(H, grad)
-        new_beta = beta + step
-        new_mu = mean(new_beta)
-        new_dev = deviance(new_mu)
-        bad = ~np.isfinite(new_dev) | (new_dev > dev + 1e-9 * (np.abs(dev) + 1.0))
+        a = active
+        mu_a, beta_a, dev_a = mu[a], beta[a], dev[a]
+        grad = ((y[None, :] - mu_a) * K[a]) @ X
+        step = masked_solve((mu_a @ XX).reshape(a.size, P, P), grad, a)
+        new_beta = beta_a + step
+        new_mu = mean(new_beta, a)
+        new_dev = deviance(new_mu, a)
+        worse = ~np.isfinite(new_dev) | (new_dev > dev_a + 1e-9 * (np.abs(dev_a) + 1.0))
         halvings = 0
-        while bad.any() and halvings < 40:
-            step[bad] *= 0.5
-            new_beta[bad] = beta[bad] + step[bad]
-            new_mu[bad] = mean(new_beta[bad])
-            new_dev[bad] = deviance(new_mu[bad])
-            bad = ~np.isfinite(new_dev) | (new_dev > dev + 1e-9 * (np.abs(dev) + 1.0))
+        while worse.any() and halvings < 40:  # step-halving, as glm.fit
+            w = np.nonzero(worse)[0]
+            step[w] *= 0.5
+            new_beta[w] = beta_a[w] + step[w]
+            new_mu[w] = mean(new_beta[w], a[w])
+            new_dev[w] = deviance(new_mu[w], a[w])
+            worse[w] = ~np.isfinite(new_dev[w]) | (
+                new_dev[w] > dev_a[w] + 1e-9 * (np.abs(dev_a[w]) + 1.0)
+            )
             halvings += 1
-        change = np.abs(new_dev - dev) / (np.abs(new_dev) + 0.1)
-        beta, mu, dev = new_beta, new_mu, new_dev
-        converged = change < FIT_TOL
-        if converged.all():
+        change = np.abs(new_dev - dev_a) / (np.abs(new_dev) + 0.1)
+        beta[a], mu[a], dev[a] = new_beta, new_mu, new_dev
+        done = change < FIT_TOL
+        converged[a[done]] = True
+        active = a[~done]
+        if active.size == 0:
             break
     with np.errstate(divide="ignore", invalid="ignore"):
         loglik = (np.where(y > 0, y * np.log(np.where(mu > 0, mu, 1e-300)), 0.0) - mu - lgam) * K
-    H = (mu @ XX).reshape(B, P, P)
-    Hm = H * M[:, :, None] * M[:, None, :] + (1.0 - M)[:, :, None] * eye
-    try:
-        cov00 = np.linalg.inv(Hm)[:, 0, 0]
-    except np.linalg.LinAlgError:
-        cov00 = np.linalg.pinv(Hm)[:, 0, 0]
-    return BatchFit(
-        beta * M,
-        mu,
-        loglik.sum(axis=1),
-        dev,
-        converged,
-        np.sqrt(np.maximum(cov00, 0.0)),
-    )
+    se = np.full(B, np.nan)
+    if with_se:
+        Hm = (mu @ XX).reshape(B, P, P) * MM + D
+        e0 = np.zeros((B, P, 1))
+        e0[:, 0, 0] = 1.0
+        try:
+            cov00 = np.linalg.solve(Hm, e0)[:, 0, 0]
+        except np.linalg.LinAlgError:
+            cov00 = np.linalg.pinv(Hm)[:, 0, 0]
+        se = np.sqrt(np.maximum(cov00, 0.0))
+    return BatchFit(beta * M, mu, loglik.sum(axis=1), dev, converged, se)
 
 
 @dataclass
@@ -341,7 +351,7 @@ class ModelFit:
 
 def fit_model(view: DataView, lay: ModelLayout) -> ModelFit:
     """Fit one model whose existence and identifiability were already checked."""
-    res = fit_batch(view, lay.fit[None, :], lay.keep[None, :])
+    res = fit_batch(view, lay.fit[None, :], lay.keep[None, :], with_se=True)
     return _to_fit(view, lay, res, 0)
 
 
