@@ -8,7 +8,7 @@ TIPDATA := $(VENV)/bin/tipdata
 PORT ?= 8000
 DEMO_PERSONS ?= 400
 
-.PHONY: run test test-only lint install install-test messages browser ci clean help
+.PHONY: run test test-only lint install install-test messages browser sysdeps ci clean help
 
 help:
 	@echo "make run    - create .venv, install, migrate, load demo data (first time), serve on 127.0.0.1:$(PORT)"
@@ -19,7 +19,16 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools wheel
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+# PyICU (name transliteration) compiles against the system's ICU.
+sysdeps:
+	@if ! pkg-config --exists icu-i18n 2>/dev/null; then \
+	  echo "installing libicu-dev and pkg-config (needed to build PyICU)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  ($$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libicu-dev pkg-config >/dev/null) \
+	  || { echo "ERROR: install libicu-dev and pkg-config with your package manager, then run make again"; exit 1; }; \
+	fi
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python sysdeps
 	$(PIP) install --quiet -e .
 	touch $@
 

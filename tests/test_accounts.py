@@ -98,3 +98,15 @@ def test_login_redirect_refuses_other_hosts(make_org: Any, make_user: Any, clien
 def test_pages_need_sign_in(client: Any) -> None:
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_role_table_in_docs_matches_the_code() -> None:
+    from pathlib import Path
+
+    from tipdata.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "roles.md").read_text()
+    for permission in Permission:
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{permission.value}` |"))
+        cells = [c.strip() for c in row.strip("|").split("|")][1:]
+        assert cells == ["yes" if permission in ROLE_PERMISSIONS[r] else "" for r in Role], permission
