@@ -62,6 +62,7 @@ def test_translated_labels_carry_their_review_status(data_copy: DataCopy) -> Non
     assert f.label_for("en") == "Methods of Control"
     assert f.label_for("vi") == "Methods of Control"  # no Vietnamese file
     assert d.available_languages() == ["th"]
+    assert d.check_translations() == {"th": {"reviewed": 1, "needs_review": 1}}
 
 
 def test_countries_and_languages_get_cldr_names(dictionary: Any) -> None:
@@ -116,7 +117,10 @@ def test_bad_translation_files_name_file_and_entry(
     _write(data_copy, "th", _thai(**extra))
     d = data_copy.load()
     with pytest.raises(DictionaryFileError) as err:
-        d.field("prs_Gender").label_for("th")
+        d.check_translations()  # what start-up calls
+    assert entry in err.value.entry
+    with pytest.raises(DictionaryFileError) as err:
+        d.field("prs_Gender").label_for("th")  # and on first use otherwise
     assert err.value.path.endswith("th.json")
     assert entry in err.value.entry
     assert problem in err.value.problem
@@ -147,8 +151,8 @@ def test_country_and_language_names() -> None:
         language_name("xx1")
 
 
-def test_load_dictionary_default_has_no_translation_files_yet() -> None:
-    # The integrator adds data/translations/<lang>.json; until then English is used.
+def test_packaged_translation_files_are_valid() -> None:
+    # Whatever translation files the package ships must load cleanly.
     d = load_dictionary()
-    f = d.field("prs_Gender")
-    assert f.label_for(d.available_languages()[0] if d.available_languages() else "th")
+    report = d.check_translations()
+    assert set(report) == set(d.available_languages())

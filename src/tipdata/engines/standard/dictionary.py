@@ -154,6 +154,7 @@ class Dictionary:
             and dict(self.lists) == dict(other.lists)
             and dict(self.purposes) == dict(other.purposes)
             and dict(self.privacy_classes) == dict(other.privacy_classes)
+            and dict(self.categories) == dict(other.categories)
         )
 
     __hash__ = None  # type: ignore[assignment]  # mutable caches inside; compare, don't hash
@@ -276,7 +277,22 @@ class Dictionary:
         return item.label, "english"
 
     def available_languages(self) -> list[str]:
+        """Languages with a translation file (English needs none)."""
         return self._translations.available()
+
+    def check_translations(self) -> dict[str, dict[str, int]]:
+        """Load and check every translation file now (call at start-up).
+
+        Translation files are otherwise read on first use; this makes a broken one fail
+        start-up with ``DictionaryFileError`` instead. Returns, per language, how many
+        entries are ``reviewed`` and how many ``needs_review``.
+        """
+        out: dict[str, dict[str, int]] = {}
+        for lang in self.available_languages():
+            entries = self._translations.entries(lang).values()
+            reviewed = sum(1 for t in entries if not t.needs_review)
+            out[lang] = {"reviewed": reviewed, "needs_review": len(entries) - reviewed}
+        return out
 
     def translation_template(self, lang: str) -> dict[str, Any]:
         """A skeleton translation file for ``lang`` (see ``i18n.translation_template``)."""
