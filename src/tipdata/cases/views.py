@@ -70,7 +70,14 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     if membership is None or not (role_has(membership.role, Permission.CASE_VIEW_OWN) or role_has(membership.role, Permission.DEID_VIEW)):
         raise Http404
     lang = request.LANGUAGE_CODE
-    form = CaseSearchForm(request.GET or None, lang=lang)
+    # Search criteria travel by POST and stay in the session: a name must never appear in a
+    # URL, where access logs, browser history and Referer headers would keep it.
+    if request.method == "POST":
+        request.session["case_search"] = {k: request.POST.get(k, "") for k in CaseSearchForm.base_fields}
+        return redirect("case-list")
+    if "clear" in request.GET:
+        request.session.pop("case_search", None)
+    form = CaseSearchForm(request.session.get("case_search") or None, lang=lang)
     search = selectors.CaseSearch(**form.cleaned_data) if form.is_valid() else selectors.CaseSearch()
     page = Paginator(selectors.case_list(membership, search), 25).get_page(request.GET.get("page"))
     names = selectors.case_victim_names(list(page.object_list), membership)
@@ -79,10 +86,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
         audit_record(action="case.search_by_name", actor=request.user, organisation=membership.organisation,
                      changes={"results": page.paginator.count})
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "cases/list.html", {
-        "form": form, "page": page, "names": names, "query": query.urlencode(),
+        "form": form, "page": page, "names": names,
         "may_create": role_has(membership.role, Permission.CASE_EDIT),
     })
 

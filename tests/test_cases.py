@@ -1,0 +1,205 @@
+"""Case records: encrypted identifiers, scoping by organisation and role, consent, audit, erasure."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from tests.conftest import PASSWORD
+from tipdata.accounts.models import Membership
+from tipdata.audit.models import AuditEvent
+from tipdata.cases import selectors
+from tipdata.cases.keyrotation import organisation_rotate_keys
+from tipdata.cases.models import Case, Person
+from tipdata.cases.services import (
+    ConsentRequiredError,
+    EditConflictError,
+    case_create,
+    case_update,
+    consent_record,
+    consent_withdraw,
+    person_create,
+    person_erase,
+    referral_create,
+)
+from tipdata.keys import envelope
+
+pytestmark = pytest.mark.django_db
+NAME = "Sreyleakhena"
+
+
+def _case(org: Any, actor: Any, first: str = NAME, second: str = "Chhorvivorn", id_number: str = "N0123456") -> Case:
+    person = person_create(organisation=org, actor=actor, values={
+        "prs_FirstName": first, "prs_SecondName": second, "prs_Birthdate": "2001-04-03",
+        "prs_Gender": "Feminine", "prs_Citizenship": ["KH"], "prs_IdentityNumber": id_number,
+    })
+    return case_create(organisation=org, actor=actor, victim=person, registered_on=date(2025, 3, 1),
+                       victim_context={"vic_TypeOfExploitation": ["ForcedLabour"],
+                                       "vic_MethodsOfControl": "DebtBondage WithholdsDocuments"},
+                       assign_to=actor)
+
+
+def _membership(user: Any) -> Membership:
+    return Membership.objects.select_related("organisation").get(user=user)
+
+
+def test_no_plaintext_identifier_in_the_database(make_org: Any, make_user: Any) -> None:
+    org = make_org()
+    _case(org, make_user(org, "caseworker"))
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
+            dump = repr(cursor.fetchall())
+            assert NAME not in dump and "N0123456" not in dump and "Chhorvivorn" not in dump, table
+
+
+def test_caseworker_reads_own_case_and_the_read_is_audited(make_org: Any, make_user: Any) -> None:
+    org = make_org()
+    worker = make_user(org, "caseworker")
+    case = _case(org, worker)
+    view = selectors.case_read(_membership(worker), selectors.case_get(_membership(worker), case.public_id),
+                               channel="test", actor=worker)
+    assert view.persons[0].identifiers["prs_first_name"] == NAME
+    event = AuditEvent.objects.filter(action="case.read_identified").last()
+    assert event is not None and event.object_id == str(case.public_id) and "prs_first_name" in event.changes["fields"]
+    assert NAME not in repr(list(AuditEvent.objects.values_list("changes", flat=True)))
+
+
+@pytest.mark.parametrize("role,sees_case,sees_names", [
+    ("admin", True, True), ("supervisor", True, True), ("caseworker", False, True),
+    ("data_officer", True, False), ("viewer", False, False),
+])
+def test_each_role_sees_what_the_role_table_says(make_org: Any, make_user: Any, role: str, sees_case: bool, sees_names: bool) -> None:
+    org = make_org()
+    case = _case(org, make_user(org, "caseworker"))
+    member = _membership(make_user(org, role))
+    visible = selectors.cases_visible(member).filter(pk=case.pk).exists()
+    assert visible is sees_case  # a caseworker not assigned does not see a colleague's case
+    if visible:
+        view = selectors.case_read(member, case, channel="test", actor=member.user)
+        assert bool(view.persons[0].identifiers) is sees_names
+
+
+def test_other_organisation_gets_not_found_everywhere(make_org: Any, make_user: Any, client: Any) -> None:
+    org_a, org_b = make_org("A shelter"), make_org("B hotline", country="TH")
+    case = _case(org_a, make_user(org_a, "caseworker"))
+    intruder = make_user(org_b, "admin", username="intruder")
+    with pytest.raises(selectors.CaseNotFound):
+        selectors.case_get(_membership(intruder), case.public_id)
+    with pytest.raises(selectors.CaseNotFound):
+        selectors.case_get(_membership(intruder), "not-a-uuid")
+    client.post("/login/", {"username": "intruder", "password": PASSWORD})
+    assert client.get(f"/cases/{case.public_id}/").status_code == 404
+    page = client.post("/cases/", {"name": NAME}, follow=True).content.decode()
+    assert "0 cases" in page and "Chhorvivorn" not in page
+
+
+def test_name_search_by_blind_index_any_order_and_case(make_org: Any, make_user: Any) -> None:
+    org = make_org()
+    worker = make_user(org, "supervisor")
+    case = _case(org, worker)
+    _case(org, worker, first="Bopha", second="Sok", id_number="K998877")
+    member = _membership(worker)
+    for query in (NAME, NAME.upper(), f"chhorvivorn {NAME.lower()}", "N0123456"):
+        found = list(selectors.case_list(member, selectors.CaseSearch(name=query)))
+        assert found == [case], query
+    assert list(selectors.case_list(member, selectors.CaseSearch(name="Sreyleak"))) == []
+
+
+def test_bad_codes_and_impossible_dates_are_refused_and_nothing_is_saved(make_org: Any, make_user: Any) -> None:
+    org = make_org()
+    worker = make_user(org, "caseworker")
+    with pytest.raises(ValidationError, match="prs_gender.*'Female'.*Feminine"):
+        person_create(organisation=org, actor=worker, values={"prs_FirstName": "A", "prs_Gender": "Female"})
+    person = person_create(organisation=org, actor=worker, values={"prs_FirstName": "A", "prs_Birthdate": "2010-01-01"})
+    with pytest.raises(ValidationError, match="after the case was registered"):
+        case_create(organisation=org, actor=worker, victim=person, registered_on=date(2009, 1, 1))
+    with pytest.raises(ValidationError, match="at most 20000"):
+        person_create(organisation=org, actor=worker, values={"prs_FirstName": "x" * 20001})
+    assert Case.objects.count() == 0 and Person.objects.count() == 1
+
+
+def test_second_editor_gets_a_conflict_not_a_silent_overwrite(make_org: Any, make_user: Any) -> None:
+    org = make_org()
+    worker = make_user(org, "caseworker")
+    case = _case(org, worker)
+    first_view, second_view = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
+    case_update(case=first_view, actor=worker, expected_version=first_view.version, status="FollowUp")
+    with pytest.raises(EditConflictError, match="changed by someone else"):
+        case_update(case=second_view, actor=worker, expected_version=second_view.version, status="Closed")
+    assert Case.objects.get(pk=case.pk).status == "FollowUp"
+
+
+def test_referral_needs_consent_and_withdrawal_takes_effect_at_once(make_org: Any, make_user: Any) -> None:
+    org, partner = make_org("Shelter"), make_org("Legal aid", country="KH")
+    worker = make_user(org, "caseworker")
+    case = _case(org, worker)
+    victim = case.case_persons.get().person
+    with pytest.raises(ConsentRequiredError, match="not consented to referral to Legal aid"):
+        referral_create(case=case, actor=worker, partner=partner, referred_on=date(2025, 3, 2))
+    consent = consent_record(person=victim, actor=worker, purpose="referral", method="written", target_organisation=partner)
+    referral_create(case=case, actor=worker, partner=partner, referred_on=date(2025, 3, 2))
+    consent_withdraw(consent=consent, actor=worker)
+    with pytest.raises(ConsentRequiredError):
+        referral_create(case=case, actor=worker, partner=partner, referred_on=date(2025, 3, 3))
+
+
+def test_erasure_leaves_no_way_back_even_with_the_master_key(make_org: Any, make_user: Any) -> None:
+    org = make_org()
+    worker = make_user(org, "admin")
+    case = _case(org, worker)
+    person = case.case_persons.get().person
+    sealed_before = dict(person.sealed)
+    person_erase(person=person, actor=worker, reason="retention expired")
+    person.refresh_from_db()
+    assert person.wrapped_data_key is None and person.sealed == {}
+    assert person.attributes["prs_gender"] == "Feminine"  # de-identified statistics stay
+    # Even a ciphertext copied before erasure cannot be opened: its data key is gone.
+    from tipdata.keys.services import master_key
+
+    assert master_key()
+    assert all(token.startswith("v1.") for token in sealed_before.values())
+    assert not Person.objects.filter(search_index__isnull=False, pk=person.pk).exists()
+    assert AuditEvent.objects.filter(action="person.erase", object_id=str(person.public_id)).exists()
+
+
+def test_key_rotation_keeps_every_record_readable(make_org: Any, make_user: Any) -> None:
+    org = make_org()
+    worker = make_user(org, "caseworker")
+    case = _case(org, worker)
+    old_key_id = Person.objects.get().org_key_id
+    _old, new, count = organisation_rotate_keys(organisation=org, actor=None)
+    assert count == 2 and Person.objects.get().org_key_id == new != old_key_id
+    view = selectors.case_read(_membership(worker), case, channel="test", actor=worker)
+    assert view.persons[0].identifiers["prs_first_name"] == NAME
+
+
+def test_wrong_master_key_is_a_clear_error(tmp_path: Any) -> None:
+    bad = tmp_path / "master.key"
+    bad.write_text("not-a-key")
+    with pytest.raises(envelope.MasterKeyError, match="holds .* bytes|not a base64"):
+        envelope.read_master_key(bad)
+    with pytest.raises(envelope.MasterKeyError, match="does not exist"):
+        envelope.read_master_key(tmp_path / "missing.key")
+
+
+def test_browser_flow_pages_render(make_org: Any, make_user: Any, client: Any) -> None:
+    org = make_org()
+    make_user(org, "caseworker", username="cw")
+    client.post("/login/", {"username": "cw", "password": PASSWORD})
+    response = client.post("/cases/new/", {
+        "first_name": "Kanha", "second_name": "Meas", "birthdate": "1999-02-02", "gender": "Feminine",
+        "citizenship": "KH", "type_of_exploitation": ["SexualExploitation"], "registered_on": "2025-05-05",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    detail = client.get(response["Location"]).content.decode()
+    assert "Kanha" in detail
+    listing = client.post("/cases/", {"name": "kanha"}, follow=True).content.decode()
+    assert "Kanha Meas" in listing
+    bad = client.post("/cases/new/", {"first_name": "X", "gender": "Feminine", "citizenship": "KH",
+                                      "birthdate": "2030-01-01", "registered_on": "2025-01-01"})
+    assert bad.status_code == 200 and "future" in bad.content.decode()
