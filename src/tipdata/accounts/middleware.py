@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 
 LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
 

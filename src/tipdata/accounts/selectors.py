@@ -18,9 +18,9 @@ def memberships_for(user: Any) -> list[Membership]:
 
 def active_membership(request: Any) -> Membership | None:
     """The membership the user is acting under: the one chosen in the session, else the first."""
-    cached = getattr(request, "_tipdata_membership", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(request, "_tipdata_membership"):
+        cached: Membership | None = request._tipdata_membership
+        return cached
     found = memberships_for(request.user)
     chosen = request.session.get(SESSION_ORG_KEY) if hasattr(request, "session") else None
     membership = next((m for m in found if m.organisation_id == chosen), found[0] if found else None)

@@ -18,6 +18,7 @@ def organisation_rotate_keys(*, organisation: Organisation, actor: Any) -> tuple
         for model, prefix in ((Person, "person"), (Case, "case")):
             rows = model.objects.filter(organisation=organisation, org_key_id=old.key_id, wrapped_data_key__isnull=False)
             for row in rows.iterator(chunk_size=500):
+                assert row.wrapped_data_key is not None  # filtered above
                 wrapped = data_key_rewrap(wrapped=bytes(row.wrapped_data_key), old=old, new_plain=new_plain,
                                           record_ref=f"{prefix}:{row.public_id}")
                 model.objects.filter(pk=row.pk).update(wrapped_data_key=wrapped, org_key_id=new_id)

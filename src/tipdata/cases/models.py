@@ -95,6 +95,10 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def exploitation_type_list(self) -> list[str]:
+        return [code for code in self.exploitation_types.split("|") if code]
+
 
 class PersonRole(models.TextChoices):
     VICTIM = "victim", "Victim"

@@ -11,4 +11,4 @@ class StandardConfig(AppConfig):
         # naming the file and the entry, instead of failing later on some form.
         from tipdata.engines.standard import load_dictionary
 
-        load_dictionary()
+        load_dictionary().check_translations()

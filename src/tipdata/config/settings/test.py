@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from tipdata.keys.envelope import create_master_key_file as _create_master_key_file
 
@@ -16,4 +17,4 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 if "DATABASE_URL" not in os.environ:
     DATABASES["default"]["NAME"] = str(tempfile.mkdtemp(prefix="tipdata-testdb-") + "/tipdata.sqlite3")  # noqa: F405
 
-STATIC_ROOT = tempfile.mkdtemp(prefix="tipdata-static-")
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="tipdata-static-"))

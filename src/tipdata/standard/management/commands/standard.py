@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             self._show(fld)
         elif options["format"] == "json":
-            self.stdout.write(json.dumps(dictionary.to_json(), ensure_ascii=False, indent=2))
+            # The document form carries the CC BY 4.0 attribution that any copy must keep.
+            self.stdout.write(json.dumps(dictionary.to_document(), ensure_ascii=False, indent=2))
         else:
             rows = dictionary.to_rows()
             writer = csv.DictWriter(self.stdout, fieldnames=list(rows[0].keys()), lineterminator="\n")
