@@ -57,6 +57,8 @@ LP_ZERO = 1e-9
 FIT_TOL = 1e-11
 MAX_ITER = 100
 CHUNK = 4096
+#: Above this many elements the per-cell outer-product table is not built.
+XX_MAX_ELEMENTS = 4_000_000
 
 
 class Design:
@@ -81,9 +83,25 @@ class Design:
         # X[c, j] = 1 when column j's lists are all in history c
         self.X = ((self.cells[:, None] & cols[None, :]) == cols[None, :]).astype(float)
         self.Xb = self.X.astype(bool)
-        # outer products per cell, flattened, so H = mu @ XX is one matrix product
-        self.XX = np.einsum("ci,cj->cij", self.X, self.X).reshape(self.n_cells, -1)
+        # outer products per cell, flattened, so the Hessians of a whole batch are one
+        # matrix product mu @ XX; skipped when that table would be large (many lists)
+        if self.n_cells * self.n_cols**2 <= XX_MAX_ELEMENTS:
+            self.XX: np.ndarray | None = np.einsum("ci,cj->cij", self.X, self.X).reshape(
+                self.n_cells, -1
+            )
+        else:
+            self.XX = None
         self.first_interaction = 1 + n_lists
+
+    def hessians(self, mu: np.ndarray) -> np.ndarray:
+        """X^T diag(mu_b) X for every row b of ``mu`` (B, n_cells) -> (B, P, P)."""
+        B, P = mu.shape[0], self.n_cols
+        if self.XX is not None:
+            return (mu @ self.XX).reshape(B, P, P)
+        out = np.empty((B, P, P))
+        for b in range(B):
+            out[b] = (self.X.T * mu[b]) @ self.X
+        return out
 
     def ensure(self, term: int) -> int:
         """Column index of ``term``; the design must already contain it."""
@@ -248,7 +266,7 @@ def fit_batch(
 
 def _fit_chunk(view: DataView, fit: np.ndarray, keep: np.ndarray, with_se: bool) -> BatchFit:
     d = view.design
-    X, XX = d.X, d.XX
+    X = d.X
     y = view.y
     B, P = fit.shape
     M = fit.astype(float)
@@ -281,7 +299,7 @@ def _fit_chunk(view: DataView, fit: np.ndarray, keep: np.ndarray, with_se: bool)
     # IRLS start as in R's glm: mu = y + 0.1, one weighted least-squares step
     mu0 = (y + 0.1)[None, :] * K
     z = np.log(y + 0.1)[None, :] + (y[None, :] - mu0) / np.where(mu0 > 0, mu0, 1.0)
-    beta = masked_solve((mu0 @ XX).reshape(B, P, P), (mu0 * z) @ X, every)
+    beta = masked_solve(d.hessians(mu0), (mu0 * z) @ X, every)
     mu = mean(beta, every)
     dev = deviance(mu, every)
     converged = np.zeros(B, dtype=bool)
@@ -290,7 +308,7 @@ def _fit_chunk(view: DataView, fit: np.ndarray, keep: np.ndarray, with_se: bool)
         a = active
         mu_a, beta_a, dev_a = mu[a], beta[a], dev[a]
         grad = ((y[None, :] - mu_a) * K[a]) @ X
-        step = masked_solve((mu_a @ XX).reshape(a.size, P, P), grad, a)
+        step = masked_solve(d.hessians(mu_a), grad, a)
         new_beta = beta_a + step
         new_mu = mean(new_beta, a)
         new_dev = deviance(new_mu, a)
@@ -317,7 +335,7 @@ def _fit_chunk(view: DataView, fit: np.ndarray, keep: np.ndarray, with_se: bool)
         loglik = (np.where(y > 0, y * np.log(np.where(mu > 0, mu, 1e-300)), 0.0) - mu - lgam) * K
     se = np.full(B, np.nan)
     if with_se:
-        Hm = (mu @ XX).reshape(B, P, P) * MM + D
+        Hm = d.hessians(mu) * MM + D
         e0 = np.zeros((B, P, 1))
         e0[:, 0, 0] = 1.0
         try:
