@@ -23,6 +23,7 @@ from .normalise import NormalisedName
 
 # (slug, plain-language description), in order from strongest to weakest evidence.
 NAME_LEVELS: Final[tuple[tuple[str, str], ...]] = (
+    ("same_name_distinctive", "Same name tokens, and together they are very rare in the data"),
     ("same_name_rare", "Same name tokens (spelling or romanisation may differ), at least one of them rare"),
     ("same_name_common", "Same name tokens, all of them common (e.g. Nguyen Van Nam)"),
     ("similar_all_tokens", "Every token has a close counterpart (small spelling differences, initials, nicknames)"),
@@ -88,7 +89,7 @@ def compare_names(
 
     >>> from tipdata.engines.names.normalise import normalise_name
     >>> compare_names(normalise_name("Huong", "Nguyen Thi"), normalise_name("Nguyễn Thị Hương")).slug
-    'same_name_rare'
+    'same_name_distinctive'
     """
     freq = frequencies or TokenFrequencies()
     if a.is_empty or b.is_empty:
@@ -134,7 +135,7 @@ def compare_names(
                 if j in used_r or j + 1 in used_r:
                     continue
                 joined_p = pright[j] + pright[j + 1]
-                if len(pleft[i]) >= 4 and (
+                if len(pleft[i]) >= 3 and (
                     joined_p == pleft[i] or JaroWinkler.similarity(joined_p, pleft[i]) >= 0.93
                 ):
                     used_l.add(i)
@@ -169,17 +170,20 @@ def compare_names(
     strong = all(p.how in ("exact", "phonetic", "joined") for p in pairs)
     n_real = sum(1 for p in pairs if p.how != "initial")
     if not pairs or n_real == 0:
-        level = 6
+        level = 7
     elif not un_a and not un_b and strong and not nickname_used:
-        level = 0 if any_rare else 1
+        if weight_matched >= freq.distinctive_weight():
+            level = 0
+        else:
+            level = 1 if any_rare else 2
     elif not un_a and not un_b and not nickname_used:
-        level = 2
-    elif (not un_a or not un_b) and (any_rare or n_real >= 2):
         level = 3
-    elif any_rare:
+    elif (not un_a or not un_b) and (any_rare or n_real >= 2):
         level = 4
-    else:
+    elif any_rare:
         level = 5
+    else:
+        level = 6
     return NameComparison(
         level=level,
         slug=NAME_LEVEL_SLUGS[level],

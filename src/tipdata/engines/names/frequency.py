@@ -45,6 +45,11 @@ class TokenFrequencies:
             return 0.5
         return math.log(1.0 + n / df)
 
+    def distinctive_weight(self) -> float:
+        """Total token weight from which a whole name counts as very rare: that of two
+        tokens each seen in at most three records."""
+        return 2.0 * math.log(1.0 + max(self.n_records, 1) / 3.0)
+
     def is_rare(self, phonetic_token: str) -> bool:
         if len(phonetic_token) <= 1:
             return False

@@ -52,6 +52,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"b", "p"),
     (r"(?<!n)g(?!$)", "k"),
     # Vowels.
+    (r"ane$", "en"),  # English-style silent e: Thane = Thein
+    (r"^([^aeiou]+)(ea|ia)$", r"\1a"),  # Khmer Chea / Chia
     (r"ea", "a"),
     (r"ou", "u"),
     (r"oo", "u"),
