@@ -190,7 +190,7 @@ def format_result(r: EstimationResult) -> str:
         "Caveats: the estimate assumes a closed population (the same persons could have",
         "been on every list during the period), that the chosen model captures how the",
         "lists depend on each other, and that linkage across lists is correct. Persons",
-        "who are hard for every list to reach (heterogeneity) make it an underestimate.",
+        "who are hard for every list to reach (heterogeneity) tend to make it too low.",
     ]
     return "\n".join(lines) + "\n"
 
