@@ -1,0 +1,1 @@
+"""Published capture-history tables (CSV) used as reference data; see README.md."""
