@@ -15,6 +15,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 if "DATABASE_URL" not in os.environ:
-    DATABASES["default"]["NAME"] = str(tempfile.mkdtemp(prefix="tipdata-testdb-") + "/tipdata.sqlite3")  # noqa: F405
+    # An on-disk test database, so a test can grep the file for plaintext names.
+    _db_dir = tempfile.mkdtemp(prefix="tipdata-testdb-")
+    DATABASES["default"]["NAME"] = _db_dir + "/tipdata.sqlite3"  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": _db_dir + "/test_tipdata.sqlite3"}  # noqa: F405
 
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="tipdata-static-"))

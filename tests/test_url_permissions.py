@@ -1,0 +1,100 @@
+"""Walk every URL and API route as every role, and as another organisation.
+
+A new route fails this test until its expected access is written into EXPECTED, so no
+page can ship without someone deciding who may open it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import PASSWORD
+from tipdata.accounts.services import token_create
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "supervisor", "caseworker", "data_officer", "viewer"]
+OK, NOT_FOUND, DENIED = 200, 404, 403
+# route name -> expected status for GET by role of the owning organisation; "other" is an
+# admin of another organisation; "assigned" the caseworker who owns the case.
+EXPECTED: dict[str, dict[str, int | tuple[int, ...]]] = {
+    "home": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "standard-index": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "standard-field": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "case-list": {"admin": OK, "supervisor": OK, "caseworker": OK, "data_officer": OK, "viewer": NOT_FOUND,
+                  "other": OK, "assigned": OK},
+    "case-new": {"admin": OK, "supervisor": OK, "caseworker": OK, "data_officer": NOT_FOUND, "viewer": NOT_FOUND,
+                 "other": OK, "assigned": OK},
+    "case-detail": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK, "viewer": NOT_FOUND,
+                    "other": NOT_FOUND, "assigned": OK},
+    "api-me": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "api-standard": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "api-standard-field": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "api-cases": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "api-case": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK, "viewer": NOT_FOUND,
+                 "other": NOT_FOUND, "assigned": OK},
+    # POST-only routes answer 405 to GET for everyone signed in
+    "api-case-search": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "api-person-consents": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "logout": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "language": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "organisation-switch": {r: 405 for r in [*ROLES, "other", "assigned"]},
+}
+PUBLIC = {"login", "api-schema", "set_language"}
+
+
+def _names(resolver: URLResolver | None = None) -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            names |= _names(entry)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(entry.name)
+    return names
+
+
+def test_every_named_route_has_an_access_decision() -> None:
+    missing = _names() - set(EXPECTED) - PUBLIC
+    assert not missing, f"routes without an access decision in EXPECTED: {sorted(missing)}"
+
+
+def test_every_route_for_every_role(make_org: Any, make_user: Any, client: Any) -> None:
+    from datetime import date
+
+    from tipdata.cases.services import case_create, person_create
+
+    org, other_org = make_org("Owner"), make_org("Other", country="TH")
+    users = {role: make_user(org, role, username=f"u-{role}") for role in ROLES}
+    users["other"] = make_user(other_org, "admin", username="u-other")
+    users["assigned"] = make_user(org, "caseworker", username="u-assigned")
+    person = person_create(organisation=org, actor=users["assigned"], values={"prs_FirstName": "Route"})
+    case = case_create(organisation=org, actor=users["assigned"], victim=person, registered_on=date(2026, 1, 1))
+    urls = {
+        "home": "/", "standard-index": "/standard/", "standard-field": "/standard/prs_gender/",
+        "case-list": "/cases/", "case-new": "/cases/new/", "case-detail": f"/cases/{case.public_id}/",
+        "api-me": "/api/v1/me/", "api-standard": "/api/v1/standard/", "api-standard-field": "/api/v1/standard/prs_gender/",
+        "api-cases": "/api/v1/cases/", "api-case": f"/api/v1/cases/{case.public_id}/",
+        "api-case-search": "/api/v1/cases/search/", "api-person-consents": f"/api/v1/persons/{person.public_id}/consents/",
+        "logout": "/logout/", "language": "/language/", "organisation-switch": "/organisation/",
+    }
+    assert set(urls) == set(EXPECTED)
+    failures = []
+    for who, user in users.items():
+        client.logout()
+        client.post("/login/", {"username": user.username, "password": PASSWORD})
+        token = {"HTTP_AUTHORIZATION": f"Token {token_create(user=user)}"}
+        for name, url in urls.items():
+            headers = token if name.startswith("api-") else {}
+            status = client.get(url, **headers).status_code
+            if status != EXPECTED[name][who]:
+                failures.append(f"{who} GET {url}: {status}, expected {EXPECTED[name][who]}")
+    assert not failures, "\n".join(failures)
+    client.logout()
+    for name, url in urls.items():
+        if name.startswith("api-"):
+            assert client.get(url).status_code in (401, 403), url
+        elif name not in {"logout", "language", "organisation-switch"}:
+            assert client.get(url).status_code == 302, url
