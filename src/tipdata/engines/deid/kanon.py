@@ -351,6 +351,13 @@ def anonymise(
     node, stats = _search(ctx, base, limit)
 
     data, kept_mask, local_cells, local_records, levels_codes = _materialise(ctx, node, records)
+    # put the non-QI released columns after the QIs, in spec order
+    for col in (*spec.sensitive_attributes, *spec.keep):
+        data[col] = records.loc[data.index, col].to_numpy()
+    # A fixed order that says nothing about input order: sort by released values.
+    if len(data):
+        data = data.sort_values(list(data.columns), kind="stable", na_position="last")
+    data = data.reset_index(drop=True)
     released_qi = data[list(spec.qi_columns)]
     k_reached, n_classes, class_sizes = _recount(released_qi)
     if k_reached < spec.k and len(data):
@@ -730,13 +737,6 @@ def _measures(
         "free_text": list(spec.free_text),
         "not_in_spec": dropped_unnamed,
     }
-    # put the non-QI released columns after the QIs, in spec order
-    for col in (*spec.sensitive_attributes, *spec.keep):
-        data[col] = records.loc[data.index, col].to_numpy()
-    # A fixed order that says nothing about input order: sort by released values.
-    if len(data):
-        data.sort_values(list(data.columns), inplace=True, kind="stable", na_position="last")
-    data.reset_index(drop=True, inplace=True)
     risk = risk_measures(
         data[list(spec.qi_columns)],
         spec=spec,

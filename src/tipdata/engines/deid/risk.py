@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .spec import DeidSpec
 
 POPULATION_MODEL = "population table"
+_MISSING = "\x00missing"  # joins missing with missing (None and NaN do not reliably match)
 UPPER_BOUND_MODEL = "equal to prosecutor (upper bound: no population table given)"
 
 
@@ -123,7 +124,8 @@ def _population_counts(
         enc = encode_column(population[q.column], h, column=f"population.{q.column}")
         lab = np.array(enc.labels[lv], dtype=object)
         gen[q.column] = lab[enc.codes_at(lv)]
-    pop = pd.DataFrame(gen)
+    pop = pd.DataFrame(gen).fillna(_MISSING)
+    released_qi = released_qi.astype(object).fillna(_MISSING)
     pop["__w"] = population[weight].to_numpy() if weight else 1
     result = np.zeros(len(released_qi), dtype=np.float64)
     star = released_qi.eq(SUPPRESSED).to_numpy()

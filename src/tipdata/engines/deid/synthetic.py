@@ -216,24 +216,31 @@ def synthesize(records: pd.DataFrame, spec: SyntheticSpec) -> SyntheticResult:
     )
 
 
-def _counts(frame: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
-    sub = frame[list(cols)].astype(object).where(frame[list(cols)].notna(), "(missing)").astype(str)
-    return sub.value_counts(dropna=False)
+def _joint_codes(real: pd.DataFrame, synth: pd.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Cell ids of every real and synthetic row in one shared category space."""
+    n_real = len(real)
+    key = np.zeros(n_real + len(synth), dtype=np.int64)
+    for c in cols:
+        both = pd.concat([real[c], synth[c]], ignore_index=True).astype(object)
+        both = both.where(both.notna(), "(missing)").astype(str)
+        codes, uniq = pd.factorize(both)
+        key = key * len(uniq) + codes
+    cells, dense = np.unique(key, return_inverse=True)
+    dense = np.asarray(dense).reshape(-1)
+    return dense[:n_real], dense[n_real:], len(cells)
 
 
 def _compare(real: pd.DataFrame, synth: pd.DataFrame, cols: Sequence[str]) -> dict[str, Any]:
-    rc = _counts(real, cols)
-    sc = _counts(synth, cols)
-    index = rc.index.union(sc.index)
-    r = rc.reindex(index, fill_value=0).to_numpy(dtype=np.float64)
-    s = sc.reindex(index, fill_value=0).to_numpy(dtype=np.float64)
+    rcode, scode, n_cells = _joint_codes(real, synth, cols)
+    r = np.bincount(rcode, minlength=n_cells).astype(np.float64)
+    s = np.bincount(scode, minlength=n_cells).astype(np.float64)
     rp = r / r.sum() if r.sum() else r
     sp = s / s.sum() if s.sum() else s
     return {
         "columns": list(cols),
-        "cells": len(index),
-        "mean_absolute_error": float(np.abs(r - s).mean()) if len(index) else 0.0,
-        "mean_absolute_error_share": float(np.abs(rp - sp).mean()) if len(index) else 0.0,
+        "cells": n_cells,
+        "mean_absolute_error": float(np.abs(r - s).mean()) if n_cells else 0.0,
+        "mean_absolute_error_share": float(np.abs(rp - sp).mean()) if n_cells else 0.0,
         "total_variation_distance": float(0.5 * np.abs(rp - sp).sum()),
         "cells_only_in_synthetic": int(((r == 0) & (s > 0)).sum()),
         "cells_missing_from_synthetic": int(((r > 0) & (s == 0)).sum()),
