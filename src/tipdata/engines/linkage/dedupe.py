@@ -45,7 +45,7 @@ Backend = Literal["duckdb", "spark"]
 class DedupeSpec:
     """Settings of a deduplication or linkage run (JSON-serialisable)."""
 
-    threshold: float = 0.9  # match probability at or above which a pair is reported
+    threshold: float = 0.5  # match probability at or above which a pair is reported
     backend: Backend = "duckdb"
     extra_fields: tuple[str, ...] = ()
     u_max_pairs: float = 3e5
@@ -113,6 +113,18 @@ class DedupeResult:
         }
 
 
+# Starting m probabilities (share of true matches at each level), used as they are when
+# the data are too few for expectation maximisation and as its starting point otherwise.
+# Expert guesses from the kinds of disagreement described in docs/linkage.md.
+DEFAULT_M: dict[str, list[float]] = {
+    "name": [0.25, 0.25, 0.05, 0.15, 0.15, 0.07, 0.03, 0.05],
+    "dob": [0.5, 0.04, 0.04, 0.03, 0.15, 0.06, 0.08, 0.10],
+    "sex": [0.97, 0.03],
+    "nationality": [0.9, 0.1],
+    "extra": [0.8, 0.1, 0.05, 0.05],
+}
+
+
 def _comparisons(extra_fields: Sequence[str]) -> tuple[list[Any], dict[str, list[tuple[str, str]]]]:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
@@ -126,18 +138,18 @@ def _comparisons(extra_fields: Sequence[str]) -> tuple[list[Any], dict[str, list
         lv.append(cll.ElseLevel().configure(label_for_charts=table[-1][0]))
         levels[col] = list(table)
         return cl.CustomComparison(output_column_name=col, comparison_levels=lv,
-                                   comparison_description=col)
+                                   comparison_description=col).configure(m_probabilities=DEFAULT_M[col])
 
     comps = [
         custom("name", NAME_FUNCTION, NAME_LEVELS),
         custom("dob", DATE_FUNCTION, DATE_LEVELS),
-        cl.ExactMatch("sex"),
-        cl.ExactMatch("nationality"),
+        cl.ExactMatch("sex").configure(m_probabilities=DEFAULT_M["sex"]),
+        cl.ExactMatch("nationality").configure(m_probabilities=DEFAULT_M["nationality"]),
     ]
     levels["sex"] = [("same", "Same sex"), ("different", "Different sex")]
     levels["nationality"] = [("same", "Same nationality"), ("different", "Different nationality")]
     for f in extra_fields:
-        comps.append(cl.JaroWinklerAtThresholds(f, [0.92, 0.8]))
+        comps.append(cl.JaroWinklerAtThresholds(f, [0.92, 0.8]).configure(m_probabilities=DEFAULT_M["extra"]))
         levels[f] = [("exact", f"Same {f}"), ("jw_0.92", f"{f} nearly the same"),
                      ("jw_0.8", f"{f} similar"), ("different", f"{f} differs")]
     return comps, levels
@@ -185,7 +197,22 @@ def _db_api(backend: Backend, functions: dict[str, Any], spark_session: Any = No
 def _train_and_predict(
     frames: list[Any], link_type: str, spec: DedupeSpec, frequencies: TokenFrequencies,
     spark_session: Any = None,
-) -> tuple[Any, dict[str, list[tuple[str, str]]], Any]:
+) -> tuple[Any, dict[str, list[tuple[str, str]]], Any, list[str]]:
+    splink_logger = logging.getLogger("splink")
+    level = splink_logger.level
+    # Splink logs its training progress and warnings at INFO/WARNING; the caller gets the
+    # ones that matter in the result's notes instead.
+    splink_logger.setLevel(logging.ERROR)
+    try:
+        return _train_and_predict_quiet(frames, link_type, spec, frequencies, spark_session)
+    finally:
+        splink_logger.setLevel(level)
+
+
+def _train_and_predict_quiet(
+    frames: list[Any], link_type: str, spec: DedupeSpec, frequencies: TokenFrequencies,
+    spark_session: Any = None,
+) -> tuple[Any, dict[str, list[tuple[str, str]]], Any, list[str]]:
     import pandas as pd
     from splink import Linker, SettingsCreator, block_on
 
@@ -201,18 +228,28 @@ def _train_and_predict(
     sdfs = [db_api.register(pd.DataFrame(f)) for f in frames]
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
     training = linker.training
+    n_records = sum(len(f) for f in frames)
+    n_pairs = n_records * (n_records - 1) / 2 if link_type == "dedupe_only" else len(frames[0]) * len(frames[-1])
+    notes: list[str] = []
     training.estimate_probability_two_random_records_match(
         [block_on("name_sorted", "dob_ymd")], recall=spec.prior_recall
     )
+    prior = linker._settings_obj._probability_two_random_records_match
+    floor_prior = 1.0 / max(n_pairs, 1.0)
+    if not prior or prior < floor_prior:
+        # No exact name-and-date agreement at all (small or very messy file): assume
+        # one duplicate in the file rather than none.
+        linker._settings_obj._probability_two_random_records_match = floor_prior
+        notes.append("prior set to one matching pair in the file: no exact name-and-date agreement seen")
     training.estimate_u_using_random_sampling(max_pairs=spec.u_max_pairs, seed=spec.seed)
-    for rule in (block_on("dob"), block_on("name")):
+    for rule, label in ((block_on("dob"), "same birth date"), (block_on("name"), "same name")):
         try:
             training.estimate_parameters_using_expectation_maximisation(rule)
-        except Exception as exc:  # too few pairs in the sample to train on: keep u-only values
-            logger.warning("EM on %s skipped: %s", rule, exc)
+        except Exception as exc:  # too few pairs to train on: keep the default m values
+            notes.append(f"m probabilities not trained on pairs with {label}: {str(exc).splitlines()[0]}")
     _floor_m(linker, spec.m_floor)
     predictions = linker.inference.predict(threshold_match_probability=min(spec.threshold, 0.5))
-    return predictions.as_pandas_dataframe(), levels, linker
+    return predictions.as_pandas_dataframe(), levels, linker, notes
 
 
 def _floor_m(linker: Any, floor: float) -> None:
@@ -324,10 +361,11 @@ def dedupe_persons(
         return DedupeResult([], spec.to_dict(), {}, len(records), 0.0, ["fewer than two records"])
     freq = TokenFrequencies.from_names(r.name for r in records)
     rows = person_rows(records, freq, extra_fields=spec.extra_fields)
-    df, levels, linker = _train_and_predict([rows], "dedupe_only", spec, freq, spark_session)
+    df, levels, linker, train_notes = _train_and_predict([rows], "dedupe_only", spec, freq, spark_session)
     model = _model_summary(linker, levels)
     pairs = _pairs_from_predictions(df, levels, model, spec)
-    return DedupeResult(pairs, spec.to_dict(), model, len(records), round(time.perf_counter() - start, 3), notes)
+    return DedupeResult(pairs, spec.to_dict(), model, len(records), round(time.perf_counter() - start, 3),
+                        notes + train_notes)
 
 
 def link_persons(
@@ -342,10 +380,10 @@ def link_persons(
     freq = TokenFrequencies.from_names([r.name for r in records_a] + [r.name for r in records_b])
     rows_a = person_rows(records_a, freq, extra_fields=spec.extra_fields, source="a")
     rows_b = person_rows(records_b, freq, extra_fields=spec.extra_fields, source="b")
-    df, levels, linker = _train_and_predict([rows_a, rows_b], "link_only", spec, freq, spark_session)
+    df, levels, linker, notes = _train_and_predict([rows_a, rows_b], "link_only", spec, freq, spark_session)
     model = _model_summary(linker, levels)
     pairs = _pairs_from_predictions(df, levels, model, spec, order={"a": 0, "b": 1})
     if spec.one_to_one:
         pairs = one_to_one(pairs)
     return DedupeResult(pairs, spec.to_dict(), model, len(records_a) + len(records_b),
-                        round(time.perf_counter() - start, 3))
+                        round(time.perf_counter() - start, 3), notes)

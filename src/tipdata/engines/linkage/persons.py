@@ -201,7 +201,8 @@ def read_person_rows(
             extra={c: get(c) for c in extra_fields},
         )
         if record.name.is_empty:
-            col = "given_name" if not (given or family or full) else "full_name"
+            col = next((c for c, v in (("given_name", given), ("family_name", family), ("full_name", full)) if v),
+                       "given_name")
             reject(col, "no usable name (empty, or only titles/placeholders)",
                    "a name in any script in given_name, family_name or full_name")
             continue

@@ -13,7 +13,14 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .honorifics import PARTICLES, PLACEHOLDERS, strip_latin_titles, strip_script_titles
+from .honorifics import (
+    AMBIGUOUS_TITLES,
+    LATIN_TITLES,
+    PARTICLES,
+    PLACEHOLDERS,
+    strip_latin_titles,
+    strip_script_titles,
+)
 from .phonetic import phonetic_key
 from .transliterate import detect_scripts, transliterate_tokens
 
@@ -132,6 +139,11 @@ def normalise_name(
         kept.append(token)
         if position < n_given:
             kept_given += 1
+    if len(kept) == 1 and kept[0] in LATIN_TITLES and kept[0] not in AMBIGUOUS_TITLES:
+        # the whole "name" is a title (a form with only "Mr" filled in): no name
+        removed.append(kept[0])
+        kept = []
+        tokens = []
     if not kept and tokens:
         # Everything was a particle or placeholder: keep the first real token, if any.
         kept = [t.rstrip(".") for t in tokens if t.rstrip(".") and t.rstrip(".") not in PLACEHOLDERS][:1]

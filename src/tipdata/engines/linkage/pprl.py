@@ -1,0 +1,278 @@
+"""Privacy-preserving encodings of persons: cryptographic long-term keys (CLKs).
+
+Each agency encodes its persons locally; the linkage hub receives only the encodings and
+matches them (:mod:`.match`). A CLK is a Bloom filter into which the record's features
+are hashed: the q-grams and whole tokens of the normalised name and of its phonetic keys
+(so that ဦးကျော်သိန်း and "Kyaw Thein" set nearly the same bits), the birth-date parts
+(year, a one-year window, month, day, and day-month as an unordered pair so that a swap
+still agrees), sex and nationality.
+
+Hardening, on by default (see docs/decisions/0004-pprl-encoding.md):
+
+- keyed hashing: every feature goes through HMAC-SHA256 with a key derived (HKDF) from
+  the agencies' shared secret and the field name, so nobody without the secret can
+  build a dictionary of encodings, and the same q-gram in two fields sets unrelated bits;
+- balancing (default): the filter is concatenated with its complement and the bits are
+  shuffled with a permutation derived from the secret, so every encoding has exactly the
+  same number of ones (no leak of name length or frequency through the bit count);
+  ``xor_fold`` (fold the two halves with XOR) is the alternative;
+- common name tokens (Nguyen, Aung, Thi, ...) from a fixed public list set fewer bits,
+  the encoder-side form of frequency weighting (the hub never sees frequencies).
+
+The encoding file holds the record ids, the encodings, the non-secret spec and a key
+check value (an HMAC of a constant) so that the hub can refuse files made with different
+secrets. No name, date, transliteration or phonetic key is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import numpy as np
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from tipdata.engines.names import NORMALISER_VERSION, phonetic_key
+from tipdata.engines.names.nicknames import is_nickname
+
+from .persons import PersonRecord
+
+FORMAT: Final[str] = "tipdata-pprl-clk"
+FORMAT_VERSION: Final[int] = 1
+MIN_SECRET_BYTES: Final[int] = 16
+
+Hardening = Literal["balance", "xor_fold", "none"]
+
+# Phonetic keys of name tokens so common in the region that sharing one says little.
+COMMON_TOKENS: Final[frozenset[str]] = frozenset(
+    phonetic_key(t)
+    for t in """
+    nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly thi van
+    aung kyaw min maung myint win zaw htun tun soe thein khin su mya hla thet naing
+    sok chan chea kim heng srey sri siti nur dewi muhammad ahmad maria jose juan
+    dela cruz santos reyes garcia somchai somsak
+    """.split()
+)
+
+
+# Nationalities whose surname is reliably written in the family-name field.
+SURNAME_FIELD_RELIABLE: Final[frozenset[str]] = frozenset({"THA", "LAO"})
+
+
+class SecretError(ValueError):
+    """The shared secret is missing or too weak."""
+
+
+@dataclass(frozen=True)
+class EncodingSpec:
+    """Parameters of the encoding (public: shared with the hub; no secret in here)."""
+
+    bits: int = 2048
+    qgram: int = 2
+    k_name_qgram: int = 6
+    k_phonetic_qgram: int = 6
+    k_token: int = 10
+    k_dob: int = 12
+    k_sex: int = 6
+    k_nationality: int = 6
+    common_token_divisor: int = 3
+    hardening: Hardening = "xor_fold"
+    normaliser_version: str = NORMALISER_VERSION
+
+    def __post_init__(self) -> None:
+        if self.bits < 64 or self.bits % 64:
+            raise ValueError(f"bits must be a multiple of 64 and at least 64, got {self.bits}")
+        if self.hardening not in ("balance", "xor_fold", "none"):
+            raise ValueError(f"hardening must be balance, xor_fold or none, got {self.hardening!r}")
+
+    @property
+    def output_bits(self) -> int:
+        return {"balance": 2 * self.bits, "xor_fold": self.bits // 2, "none": self.bits}[self.hardening]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EncodingSpec:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def read_secret(path: str | os.PathLike[str]) -> bytes:
+    """Read the shared secret from a file (surrounding whitespace ignored)."""
+    p = Path(path)
+    try:
+        secret = p.read_bytes().strip()
+    except FileNotFoundError:
+        raise SecretError(f"{p}: no such secret file") from None
+    if len(secret) < MIN_SECRET_BYTES:
+        raise SecretError(
+            f"{p}: the secret has {len(secret)} bytes; at least {MIN_SECRET_BYTES} are needed "
+            "(for example 32 random bytes: `head -c 32 /dev/urandom | base64`)"
+        )
+    return secret
+
+
+def key_check(secret: bytes) -> str:
+    """A public fingerprint of the secret: equal for equal secrets, reveals nothing else."""
+    return hmac.new(secret, b"tipdata-pprl/v1/key-check", hashlib.sha256).hexdigest()[:16]
+
+
+def _field_key(secret: bytes, field: str) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"tipdata-pprl/v1",
+                info=f"field:{field}".encode()).derive(secret)
+
+
+def _qgrams(token: str, q: int) -> list[str]:
+    padded = f"_{token}_"
+    return [padded[i:i + q] for i in range(max(1, len(padded) - q + 1))]
+
+
+def record_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str, str, int]]:
+    """The (field, feature, number of hash functions) triples hashed into a record's CLK.
+
+    Plaintext: computed and used only inside the encoding agency.
+    """
+    feats: list[tuple[str, str, int]] = []
+    name = record.name
+    for position, (token, ph) in enumerate(zip(name.tokens, name.phonetic, strict=True)):
+        if position < name.given_count and len(name.tokens) > 1 and is_nickname(token, name.nationality):
+            # A nickname in place of the given name (Thai "Lek", Filipino "Jun") would
+            # set bits the other agency's formal name does not: leave it out, so the
+            # surname, date and the rest still meet.
+            continue
+        div = spec.common_token_divisor if ph in COMMON_TOKENS else 1
+        if len(token) == 1:
+            feats.append(("initial", token, max(1, spec.k_token // 4)))
+            continue
+        for g in _qgrams(token, spec.qgram):
+            feats.append(("name_q", g, max(1, spec.k_name_qgram // div)))
+        for g in _qgrams(ph, spec.qgram):
+            feats.append(("name_pq", g, max(1, spec.k_phonetic_qgram // div)))
+        feats.append(("name_tok", ph, max(1, spec.k_token // div)))
+        if position >= name.given_count and name.nationality in SURNAME_FIELD_RELIABLE:
+            # Thai and Lao surnames are nearly unique and always go in the family-name
+            # field: worth extra bits (they carry a record whose given name is a nickname).
+            feats.append(("family_tok", ph, spec.k_token))
+    d = record.birth_date
+    if d is not None:
+        k = spec.k_dob
+        for y in (d.year - 1, d.year, d.year + 1):
+            feats.append(("dob_window", str(y), k // 2))
+        if not d.from_age:
+            feats.append(("dob_year", str(d.year), k))
+            if d.month is not None and not d.is_jan1:
+                feats.append(("dob_month", str(d.month), k // 2))
+                if d.day is not None:
+                    feats.append(("dob_day", str(d.day), k // 2))
+                    pair = "-".join(sorted((f"{d.month:02d}", f"{d.day:02d}")))
+                    feats.append(("dob_daymonth", pair, k))
+    if record.sex:
+        feats.append(("sex", record.sex, spec.k_sex))
+    if record.nationality:
+        feats.append(("nationality", record.nationality, spec.k_nationality))
+    for field, value in sorted(record.extra.items()):
+        if value:
+            for g in _qgrams(value.strip().lower(), spec.qgram):
+                feats.append((f"extra:{field}", g, spec.k_name_qgram))
+    return feats
+
+
+class ClkEncoder:
+    """Encodes person records with one secret and one spec."""
+
+    def __init__(self, secret: bytes, spec: EncodingSpec | None = None) -> None:
+        if len(secret) < MIN_SECRET_BYTES:
+            raise SecretError(f"the secret must have at least {MIN_SECRET_BYTES} bytes")
+        self.spec = spec or EncodingSpec()
+        self._secret = secret
+        self._keys: dict[str, bytes] = {}
+        rng_seed = int.from_bytes(_field_key(secret, "permutation")[:8], "big")
+        n_out = 2 * self.spec.bits if self.spec.hardening == "balance" else self.spec.bits
+        self._permutation = np.random.default_rng(rng_seed).permutation(n_out)
+        self.key_check = key_check(secret)
+
+    def _key(self, field: str) -> bytes:
+        key = self._keys.get(field)
+        if key is None:
+            key = self._keys[field] = _field_key(self._secret, field)
+        return key
+
+    def bloom_filter(self, record: PersonRecord) -> np.ndarray:
+        """The unhardened Bloom filter (bool array of ``spec.bits``)."""
+        bits = self.spec.bits
+        out = np.zeros(bits, dtype=bool)
+        for field, feature, k in record_features(record, self.spec):
+            digest = hmac.new(self._key(field), feature.encode("utf-8"), hashlib.sha256).digest()
+            h1 = int.from_bytes(digest[:8], "big")
+            h2 = int.from_bytes(digest[8:16], "big") | 1
+            # keyed double hashing: k positions from two independent 64-bit values
+            for i in range(k):
+                out[(h1 + i * h2) % bits] = True
+        return out
+
+    def encode(self, record: PersonRecord) -> np.ndarray:
+        """The hardened encoding as a bool array of ``spec.output_bits``."""
+        bf = self.bloom_filter(record)
+        if self.spec.hardening == "balance":
+            return np.concatenate([bf, ~bf])[self._permutation]
+        if self.spec.hardening == "xor_fold":
+            half = self.spec.bits // 2
+            return bf[:half] ^ bf[half:]
+        return bf
+
+
+def pack(bits: np.ndarray) -> str:
+    return base64.b64encode(np.packbits(bits).tobytes()).decode("ascii")
+
+
+def unpack(text: str, n_bits: int) -> np.ndarray:
+    raw = np.frombuffer(base64.b64decode(text, validate=True), dtype=np.uint8)
+    if raw.size * 8 != n_bits:
+        raise ValueError(f"encoding has {raw.size * 8} bits, expected {n_bits}")
+    return raw
+
+
+@dataclass
+class EncodingResult:
+    document: dict[str, Any]
+    seconds: float
+
+    @property
+    def count(self) -> int:
+        return int(self.document["count"])
+
+
+def encode_persons(
+    records: Sequence[PersonRecord], secret: bytes, spec: EncodingSpec | None = None,
+    *, list_name: str = "",
+) -> EncodingResult:
+    """Encode records into the encoding document written to an ENC file."""
+    start = time.perf_counter()
+    encoder = ClkEncoder(secret, spec)
+    encodings = {r.id: pack(encoder.encode(r)) for r in records}
+    doc = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "list_name": list_name,
+        "spec": encoder.spec.to_dict(),
+        "output_bits": encoder.spec.output_bits,
+        "key_check": encoder.key_check,
+        "count": len(encodings),
+        "encodings": encodings,
+    }
+    return EncodingResult(doc, round(time.perf_counter() - start, 3))
+
+
+def write_encodings(path: str | os.PathLike[str], document: dict[str, Any]) -> None:
+    tmp = Path(f"{path}.tmp")
+    tmp.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(path)
