@@ -176,3 +176,19 @@ class CaseComment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     sealed = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class RetentionRule(models.Model):
+    """How long an organisation keeps a survivor's identifiers after their last case closed."""
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE, related_name="retention_rule")
+    erase_years_after_closure = models.PositiveSmallIntegerField(
+        help_text="Erase identifiers this many years after the person's last case closed"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(erase_years_after_closure__gte=1), name="retention_at_least_one_year")
+        ]
