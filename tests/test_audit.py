@@ -52,3 +52,19 @@ def test_deleted_last_row_is_detected() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[-1].pk])
     assert audit_verify(), "truncating the end of the chain must be noticed"
+
+
+def test_admin_browses_own_organisation_audit_only(make_org: Any, make_user: Any, client: Any) -> None:
+    from tests.conftest import PASSWORD
+
+    org_a, org_b = make_org("A"), make_org("B", country="TH")
+    make_user(org_a, "admin", username="boss")
+    make_user(org_b, "caseworker", username="stranger")
+    client.post("/login/", {"username": "stranger", "password": "wrong-password"})
+    client.post("/login/", {"username": "boss", "password": "wrong-password"})
+    client.post("/login/", {"username": "boss", "password": PASSWORD})
+    page = client.get("/audit/").content.decode()
+    assert "auth.login" in page and "boss" in page and "auth.login_failed" in page
+    assert "stranger" not in page
+    filtered = client.get("/audit/?action=organisation.").content.decode()
+    assert "organisation.create" in filtered and "auth.login" not in filtered
