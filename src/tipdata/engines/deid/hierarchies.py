@@ -347,7 +347,7 @@ class EncodedColumn:
         return self.level_map(0, level)[self.codes0] if level else self.codes0
 
 
-def _first_row(series: pd.Series, mask: np.ndarray) -> object:
+def _first_row(series: pd.Series, mask: np.ndarray) -> Any:
     idx = np.flatnonzero(mask)
     return series.index[idx[0]] if len(idx) else "?"
 
@@ -411,7 +411,7 @@ def _normalise_values(
         if bad.any():
             row = _first_row(series, bad)
             raise DeidDataError(
-                f"column {column!r}, row {row!r}: value {series[row]!r} is not a date "
+                f"column {column!r}, row {row!r}: value {series.loc[row]!r} is not a date "
                 f"(ISO 8601 YYYY-MM-DD expected); {int(bad.sum())} such value(s)"
             )
         return parsed.dt.normalize(), missing
@@ -421,10 +421,10 @@ def _normalise_values(
         if bad.any():
             row = _first_row(series, bad)
             raise DeidDataError(
-                f"column {column!r}, row {row!r}: value {series[row]!r} is not a number; "
+                f"column {column!r}, row {row!r}: value {series.loc[row]!r} is not a number; "
                 f"{int(bad.sum())} such value(s)"
             )
-        return np.floor(num.astype(float)), missing
+        return pd.Series(np.floor(num.astype(float)), index=series.index), missing
     text = series.astype(object).where(~missing, None)
     text = text.map(lambda v: v if v is None else str(v))
     if SUPPRESSED in set(text.dropna().unique()):
@@ -489,8 +489,8 @@ def _labels_at(
         parent = mapping.get(s)
         if parent is None:
             row = _first_row(series, ((raw == s).to_numpy() & ~missing)) if level == 1 else "?"
-            allowed = sorted(mapping)
-            shown = ", ".join(allowed[:25]) + (", ..." if len(allowed) > 25 else "")
+            allowed_values = sorted(mapping)
+            shown = ", ".join(allowed_values[:25]) + (", ..." if len(allowed_values) > 25 else "")
             raise DeidDataError(
                 f"column {column!r}, row {row!r}: value {s!r} is not in hierarchy "
                 f"{hierarchy.name!r}; allowed: {shown}"
@@ -582,7 +582,7 @@ def coarsen_label(hierarchy: Hierarchy, label: str | None, from_level: int, to_l
         return label
     if hierarchy.kind == "intervals":
         if from_level == 0:
-            lo = math.floor(float(label))
+            lo = float(math.floor(float(label)))
         else:
             lo = next(b.lo for b in hierarchy.bins[from_level - 1] if b.label == label)
         return next(b.label for b in hierarchy.bins[to_level - 1] if b.contains(lo))

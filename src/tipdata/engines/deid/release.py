@@ -412,7 +412,7 @@ def write_release(
 
     dictionary: list[dict[str, Any]] = []
     for info in micro_info:
-        entry = {"file": "microdata.csv", **info.to_dict()}
+        entry: dict[str, Any] = {"file": "microdata.csv", **info.to_dict()}
         if info.kind != "flag":
             values = sorted({str(v) for v in micro[info.name].dropna().unique()})
             entry["values"] = values[:300]

@@ -128,7 +128,7 @@ def _population_counts(
     released_qi = released_qi.astype(object).fillna(_MISSING)
     pop["__w"] = population[weight].to_numpy() if weight else 1
     result = np.zeros(len(released_qi), dtype=np.float64)
-    star = released_qi.eq(SUPPRESSED).to_numpy()
+    star = (released_qi.to_numpy(dtype=object) == SUPPRESSED)
     patterns, pattern_id = np.unique(star, axis=0, return_inverse=True)
     pattern_id = np.asarray(pattern_id).reshape(-1)
     for pid, pattern in enumerate(patterns):

@@ -11,6 +11,8 @@ small classes and unique records occur as they do in real data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -46,7 +48,7 @@ _FAMILY = (
 )  # fmt: skip
 
 
-def _pick(rng: np.random.Generator, weights: dict[str, float], n: int) -> np.ndarray:
+def _pick(rng: np.random.Generator, weights: Mapping[str, float], n: int) -> np.ndarray:
     keys = np.array(list(weights), dtype=object)
     p = np.array(list(weights.values()), dtype=np.float64)
     return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
