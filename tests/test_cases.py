@@ -203,3 +203,33 @@ def test_browser_flow_pages_render(make_org: Any, make_user: Any, client: Any) -
     bad = client.post("/cases/new/", {"first_name": "X", "gender": "Feminine", "citizenship": "KH",
                                       "birthdate": "2030-01-01", "registered_on": "2025-01-01"})
     assert bad.status_code == 200 and "future" in bad.content.decode()
+
+
+def test_case_page_actions_post_as_allowed_roles_only(make_org: Any, make_user: Any, client: Any) -> None:
+    org, partner = make_org("Shelter"), make_org("Legal aid", country="KH")
+    worker = make_user(org, "caseworker", username="cw2")
+    case = _case(org, worker)
+    person = case.case_persons.get().person
+    client.post("/login/", {"username": "cw2", "password": PASSWORD})
+    base = f"/cases/{case.public_id}"
+    refused = client.post(f"{base}/referral/", {"partner": partner.slug, "referred_on": "2025-03-05"}, follow=True)
+    assert "not consented to referral to Legal aid" in refused.content.decode()
+    client.post(f"{base}/consent/", {"person": str(person.public_id), "purpose": "referral", "method": "written",
+                                     "target": partner.slug})
+    done = client.post(f"{base}/referral/", {"partner": partner.slug, "referred_on": "2025-03-05"}, follow=True)
+    assert "Referral recorded" in done.content.decode()
+    client.post(f"{base}/comment/", {"text": "Met at the border crossing; needs legal aid."})
+    page = client.get(f"{base}/").content.decode()
+    assert "Met at the border crossing" in page and "Legal aid" in page
+    stale = case.version
+    client.post(f"{base}/status/", {"version": stale, "status": "FollowUp"})
+    conflict = client.post(f"{base}/status/", {"version": stale, "status": "Closed"}, follow=True).content.decode()
+    assert "changed by someone else" in conflict
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sealed FROM cases_casecomment")
+        assert "border crossing" not in repr(cursor.fetchall())
+    client.logout()
+    make_user(org, "data_officer", username="do2")
+    client.post("/login/", {"username": "do2", "password": PASSWORD})
+    assert client.post(f"{base}/comment/", {"text": "x"}).status_code == 404
+    assert "border crossing" not in client.get(f"{base}/").content.decode()

@@ -42,6 +42,10 @@ EXPECTED: dict[str, dict[str, int | tuple[int, ...]]] = {
     "api-case-search": {r: 405 for r in [*ROLES, "other", "assigned"]},
     "api-person-consents": {r: 405 for r in [*ROLES, "other", "assigned"]},
     "logout": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "case-status": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "case-consent": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "case-referral": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "case-comment": {r: 405 for r in [*ROLES, "other", "assigned"]},
     "language": {r: 405 for r in [*ROLES, "other", "assigned"]},
     "organisation-switch": {r: 405 for r in [*ROLES, "other", "assigned"]},
 }
@@ -80,6 +84,8 @@ def test_every_route_for_every_role(make_org: Any, make_user: Any, client: Any) 
         "api-me": "/api/v1/me/", "api-standard": "/api/v1/standard/", "api-standard-field": "/api/v1/standard/prs_gender/",
         "api-cases": "/api/v1/cases/", "api-case": f"/api/v1/cases/{case.public_id}/",
         "api-case-search": "/api/v1/cases/search/", "api-person-consents": f"/api/v1/persons/{person.public_id}/consents/",
+        "case-status": f"/cases/{case.public_id}/status/", "case-consent": f"/cases/{case.public_id}/consent/",
+        "case-referral": f"/cases/{case.public_id}/referral/", "case-comment": f"/cases/{case.public_id}/comment/",
         "logout": "/logout/", "language": "/language/", "organisation-switch": "/organisation/",
     }
     assert set(urls) == set(EXPECTED)

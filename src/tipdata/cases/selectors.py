@@ -112,11 +112,15 @@ class CaseView:
     persons: list[PersonView]
     narratives: dict[str, Any]
     identified: bool
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    referrals: list[dict[str, Any]] = field(default_factory=list)
 
 
 def case_read(membership: Membership, case: Case, *, channel: str, actor: Any, ip: str = "") -> CaseView:
     """The case with its persons; identifiers opened (and the read audited) only for roles allowed."""
     identified = may_see_identifiers(membership)
+    # Key fields are read fresh: a key rotation may have re-wrapped them since the case was loaded.
+    case.refresh_from_db(fields=["wrapped_data_key", "org_key_id", "sealed", "status", "version", "closed_on"])
     persons: list[PersonView] = []
     links = CasePerson.objects.filter(case=case).select_related("person").order_by("role", "id")
     for link in links:
@@ -134,17 +138,25 @@ def case_read(membership: Membership, case: Case, *, channel: str, actor: Any, i
         ]
         persons.append(view)
     narratives: dict[str, Any] = {}
-    if identified and case.wrapped_data_key is not None and case.sealed:
+    comments: list[dict[str, Any]] = []
+    if identified and case.wrapped_data_key is not None:
         key = data_key_open(wrapped=bytes(case.wrapped_data_key), org_key_id=case.org_key_id,
                             record_ref=f"case:{case.public_id}")
         narratives = open_values(case.sealed, key=key, record_ref=f"case:{case.public_id}")
+        for comment in case.comments.select_related("author").order_by("created_at"):
+            text = open_values(comment.sealed, key=key, record_ref=f"comment:{comment.pk}").get("cco_case_comment", "")
+            comments.append({"author": comment.author.username if comment.author else "", "at": comment.created_at, "text": text})
+    referrals = [
+        {"direction": r.direction, "partner": r.partner_name, "date": r.referred_on, "reason": r.reason}
+        for r in case.referrals.order_by("referred_on")
+    ]
     audit_record(
         action="case.read_identified" if identified else "case.read", actor=actor,
         organisation=membership.organisation, object_type="case", object_id=case.public_id,
         changes={"channel": channel, "fields": sorted({k for p in persons for k in p.identifiers} | set(narratives))},
         ip_address=ip,
     )
-    return CaseView(case, persons, narratives, identified)
+    return CaseView(case, persons, narratives, identified, comments, referrals)
 
 
 def case_victim_names(cases: list[Case], membership: Membership) -> dict[int, str]:

@@ -319,3 +319,26 @@ def person_erase(*, person: Person, actor: Any, reason: str) -> ErasureResult:
                      object_id=person.public_id, changes={"reason": reason, "cases_shredded": shredded},
                      actor_username="" if actor else "retention")
     return ErasureResult(str(person.public_id), shredded)
+
+
+def case_comment_add(*, case: Case, actor: Any, text: str) -> Any:
+    """A note on the case (HTCDS cco_CaseComment), sealed under the case's data key."""
+    from tipdata.cases.models import CaseComment
+
+    text = text.strip()
+    if not text:
+        raise ValidationError("a comment cannot be empty")
+    if len(text) > MAX_TEXT:
+        raise ValidationError(f"comment is {len(text)} characters; at most {MAX_TEXT} allowed")
+    if case.wrapped_data_key is None:
+        raise ValidationError("this case's data were erased")
+    key = data_key_open(wrapped=bytes(case.wrapped_data_key), org_key_id=case.org_key_id,
+                        record_ref=f"case:{case.public_id}")
+    with transaction.atomic():
+        comment = CaseComment.objects.create(organisation=case.organisation, case=case,
+                                             author=actor if getattr(actor, "is_authenticated", False) else None)
+        comment.sealed = seal_values({"cco_case_comment": text}, key=key, record_ref=f"comment:{comment.pk}")
+        comment.save(update_fields=["sealed"])
+        audit_record(action="case.comment", actor=actor, organisation=case.organisation, object_type="case",
+                     object_id=case.public_id, changes={"sealed_fields": ["cco_case_comment"]})
+    return comment

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,12 +15,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from tipdata.accounts.roles import Permission, role_has
 from tipdata.accounts.selectors import active_membership
 from tipdata.cases import selectors
-from tipdata.cases.models import CaseStatus
-from tipdata.cases.services import case_create, person_create
+from tipdata.accounts.models import Organisation
+from tipdata.cases.models import CaseStatus, Consent, ConsentMethod, ConsentPurpose
+from tipdata.cases.services import (
+    ConsentRequiredError,
+    EditConflictError,
+    case_comment_add,
+    case_create,
+    case_update,
+    consent_record,
+    consent_withdraw,
+    person_create,
+    referral_create,
+)
 from tipdata.engines.standard import load_dictionary
 
 
@@ -102,7 +115,13 @@ def case_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     assert membership is not None
     view = selectors.case_read(membership, case, channel="web", actor=request.user,
                                ip=str(request.META.get("REMOTE_ADDR", "")))
-    return render(request, "cases/detail.html", {"view": view, "dictionary": load_dictionary()})
+    return render(request, "cases/detail.html", {
+        "view": view, "statuses": CaseStatus.choices, "purposes": ConsentPurpose.choices, "methods": ConsentMethod.choices,
+        "partners": Organisation.objects.exclude(pk=case.organisation_id).order_by("name"),
+        "may_edit": role_has(membership.role, Permission.CASE_EDIT),
+        "may_consent": role_has(membership.role, Permission.CONSENT_RECORD),
+        "may_refer": role_has(membership.role, Permission.REFERRAL_MAKE),
+    })
 
 
 @login_required
@@ -132,3 +151,86 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("case-detail", public_id=case.public_id)
     return render(request, "cases/new.html", {"form": form})
+
+
+def _case_for_action(request: HttpRequest, public_id: str, permission: Permission) -> tuple[Any, Any]:
+    membership = active_membership(request)
+    try:
+        case = selectors.case_get(membership, public_id)
+    except selectors.CaseNotFound as exc:
+        raise Http404 from exc
+    assert membership is not None
+    if not role_has(membership.role, permission):
+        raise Http404
+    return membership, case
+
+
+@login_required
+@require_POST
+def case_status_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    _membership, case = _case_for_action(request, public_id, Permission.CASE_EDIT)
+    try:
+        closed = request.POST.get("closed_on") or None
+        case_update(case=case, actor=request.user, expected_version=int(request.POST.get("version", "0")),
+                    status=request.POST.get("status") or None,
+                    closed_on=date.fromisoformat(closed) if closed else None)
+        messages.success(request, _("Case saved."))
+    except EditConflictError as exc:
+        messages.error(request, str(exc))
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("case-detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def case_consent_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership, case = _case_for_action(request, public_id, Permission.CONSENT_RECORD)
+    person = case.case_persons.filter(person__public_id=request.POST.get("person", "")).select_related("person").first()
+    if person is None:
+        raise Http404
+    try:
+        if request.POST.get("withdraw"):
+            consent = Consent.objects.filter(person=person.person, pk=request.POST.get("withdraw"), withdrawn_at__isnull=True).first()
+            if consent is None:
+                raise Http404
+            consent_withdraw(consent=consent, actor=request.user)
+            messages.success(request, _("Consent withdrawn. It takes effect at once."))
+        else:
+            target = Organisation.objects.filter(slug=request.POST.get("target", "")).first()
+            consent_record(person=person.person, actor=request.user, purpose=request.POST.get("purpose", ""),
+                           method=request.POST.get("method", ""), target_organisation=target)
+            messages.success(request, _("Consent recorded."))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("case-detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def case_referral_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    _membership, case = _case_for_action(request, public_id, Permission.REFERRAL_MAKE)
+    partner = Organisation.objects.filter(slug=request.POST.get("partner", "")).exclude(pk=case.organisation_id).first()
+    if partner is None:
+        messages.error(request, _("Choose the organisation to refer to."))
+        return redirect("case-detail", public_id=case.public_id)
+    try:
+        referral_create(case=case, actor=request.user, partner=partner,
+                        referred_on=date.fromisoformat(request.POST.get("referred_on") or timezone.now().date().isoformat()))
+        messages.success(request, _("Referral recorded."))
+    except (ConsentRequiredError, ValidationError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    except ValueError:
+        messages.error(request, _("The referral date must be a date (YYYY-MM-DD)."))
+    return redirect("case-detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def case_comment_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    _membership, case = _case_for_action(request, public_id, Permission.CASE_EDIT)
+    try:
+        case_comment_add(case=case, actor=request.user, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("case-detail", public_id=case.public_id)
