@@ -110,3 +110,24 @@ def test_role_table_in_docs_matches_the_code() -> None:
         row = next(line for line in doc.splitlines() if line.startswith(f"| `{permission.value}` |"))
         cells = [c.strip() for c in row.strip("|").split("|")][1:]
         assert cells == ["yes" if permission in ROLE_PERMISSIONS[r] else "" for r in Role], permission
+
+
+def test_two_factor_sign_in(make_org: Any, make_user: Any, client: Any) -> None:
+    import pyotp
+
+    make_user(make_org(), "caseworker", username="totp")
+    client.post("/login/", {"username": "totp", "password": PASSWORD})
+    client.get("/account/two-factor/")
+    secret = client.session["tipdata_totp_setup"]
+    client.post("/account/two-factor/", {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"})
+    assert not User.objects.get(username="totp").totp_secret
+    client.post("/account/two-factor/", {"code": pyotp.TOTP(secret).now()})
+    assert User.objects.get(username="totp").totp_secret == secret
+    client.post("/logout/")
+    response = client.post("/login/", {"username": "totp", "password": PASSWORD})
+    assert response["Location"] == "/login/2fa/"
+    assert client.get("/").status_code == 302, "password alone does not sign in"
+    bad = client.post("/login/2fa/", {"code": "12345x"})
+    assert "not right" in bad.content.decode()
+    good = client.post("/login/2fa/", {"code": pyotp.TOTP(secret).now()})
+    assert good.status_code == 302 and client.get("/").status_code == 200

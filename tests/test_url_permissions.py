@@ -32,6 +32,7 @@ EXPECTED: dict[str, dict[str, int | tuple[int, ...]]] = {
                     "other": NOT_FOUND, "assigned": OK},
     "audit-list": {"admin": OK, "supervisor": NOT_FOUND, "caseworker": NOT_FOUND, "data_officer": NOT_FOUND,
                    "viewer": NOT_FOUND, "other": OK, "assigned": NOT_FOUND},
+    "twofactor": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-me": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-standard": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-standard-field": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
@@ -49,7 +50,7 @@ EXPECTED: dict[str, dict[str, int | tuple[int, ...]]] = {
     "language": {r: 405 for r in [*ROLES, "other", "assigned"]},
     "organisation-switch": {r: 405 for r in [*ROLES, "other", "assigned"]},
 }
-PUBLIC = {"login", "api-schema", "set_language"}
+PUBLIC = {"login", "login-2fa", "api-schema", "set_language"}
 
 
 def _names(resolver: URLResolver | None = None) -> set[str]:
@@ -80,7 +81,7 @@ def test_every_route_for_every_role(make_org: Any, make_user: Any, client: Any) 
     case = case_create(organisation=org, actor=users["assigned"], victim=person, registered_on=date(2026, 1, 1))
     urls = {
         "home": "/", "standard-index": "/standard/", "standard-field": "/standard/prs_gender/",
-        "audit-list": "/audit/", "case-list": "/cases/", "case-new": "/cases/new/", "case-detail": f"/cases/{case.public_id}/",
+        "twofactor": "/account/two-factor/", "audit-list": "/audit/", "case-list": "/cases/", "case-new": "/cases/new/", "case-detail": f"/cases/{case.public_id}/",
         "api-me": "/api/v1/me/", "api-standard": "/api/v1/standard/", "api-standard-field": "/api/v1/standard/prs_gender/",
         "api-cases": "/api/v1/cases/", "api-case": f"/api/v1/cases/{case.public_id}/",
         "api-case-search": "/api/v1/cases/search/", "api-person-consents": f"/api/v1/persons/{person.public_id}/consents/",

@@ -111,3 +111,12 @@ def token_create(*, user: User, actor: Any = None) -> str:
 def user_set_language(*, user: User, language: str) -> None:
     user.language = language
     user.save(update_fields=["language"])
+
+
+def user_set_totp(*, user: User, secret: str, actor: Any) -> None:
+    """Turn two-factor sign-in on (a confirmed secret) or off (empty)."""
+    with transaction.atomic():
+        user.totp_secret = secret
+        user.save(update_fields=["totp_secret"])
+        audit_record(action="auth.2fa_enabled" if secret else "auth.2fa_disabled", actor=actor,
+                     object_type="user", object_id=user.pk)
