@@ -7,12 +7,21 @@ from datetime import date
 from typing import Any
 
 from tipdata.accounts.models import Organisation, User
+from tipdata.cases.localfields import local_field_define
 from tipdata.cases.models import ConsentMethod, ConsentPurpose
 from tipdata.cases.services import case_create, consent_record, person_create, referral_create
 from tipdata.demo.generator import DemoCaseload
 
 
 def load_cases(caseload: DemoCaseload, orgs: dict[str, Organisation]) -> tuple[int, int]:
+    # Forced criminality in scam compounds has no HTCDS code: each demo organisation
+    # declares a local field for it, mapped to the HTCDS "Other" type of exploitation.
+    for org in orgs.values():
+        local_field_define(
+            organisation=org, actor=None, name="local_ForcedCriminality", label="Forced criminality (scam compound)",
+            type="boolean", privacy_class="sensitive", maps_to="vic_TypeOfExploitation", maps_to_value="Other",
+            definition="Forced to commit crimes, such as online fraud in a scam compound.",
+        )
     users = {u.username: u for u in User.objects.filter(username__in=[c.caseworker_role_user for c in caseload.cases])}
     persons: dict[str, Any] = {}
     for rec in caseload.persons:

@@ -192,3 +192,33 @@ class RetentionRule(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(erase_years_after_closure__gte=1), name="retention_at_least_one_year")
         ]
+
+
+class LocalField(models.Model):
+    """A field an organisation adds beside HTCDS, declared in the dictionary's own form."""
+
+    TYPES = [("text", "text"), ("number", "number"), ("date", "date"), ("boolean", "boolean"),
+             ("select_one", "select_one"), ("select_multiple", "select_multiple")]
+    PRIVACY = [("direct_identifier", "direct_identifier"), ("quasi_identifier", "quasi_identifier"),
+               ("sensitive", "sensitive"), ("operational", "operational")]
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="local_fields")
+    name = models.CharField(max_length=64, help_text="local_<Name>")
+    label = models.CharField(max_length=200)
+    type = models.CharField(max_length=20, choices=TYPES)
+    values = models.JSONField(default=list, blank=True, help_text='[{"code": ..., "label": ...}] for picklists')
+    privacy_class = models.CharField(max_length=20, choices=PRIVACY)
+    purpose = models.CharField(max_length=64, default="case_management")
+    maps_to = models.CharField(max_length=64, blank=True, help_text="HTCDS field this refines, if any")
+    maps_to_value = models.CharField(max_length=64, blank=True, help_text="HTCDS code a true/any value implies")
+    definition = models.TextField(blank=True)
+    deprecated = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="local_field_unique_per_org"),
+            models.CheckConstraint(condition=Q(name__startswith="local_"), name="local_field_prefix"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -105,12 +105,15 @@ def person_create(
 ) -> Person:
     """Create a person from HTCDS ``prs_`` values (names, birth date, gender, citizenship ...)."""
     to_seal, coded = _split_person_values(values)
+    from tipdata.cases.localfields import validate_local_values
+
+    local_clean = validate_local_values(organisation, local_fields or {})
     birth = coded.get("prs_birthdate")
     if birth and date.fromisoformat(birth) > timezone.now().date():
         raise ValidationError(f"prs_birthdate: {birth} is in the future")
     with transaction.atomic():
         person = Person.objects.create(
-            organisation=organisation, attributes=coded, local_fields=local_fields or {},
+            organisation=organisation, attributes=coded, local_fields=local_clean,
             created_by=actor if getattr(actor, "is_authenticated", False) else None, demo_key=demo_key,
         )
         ref = f"person:{person.public_id}"
