@@ -86,7 +86,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def _index_digests(organisation: Organisation, sealed_plain: dict[str, str]) -> set[str]:
-    key = index_key_plain(organisation)
+    return _index_digests_with_key(index_key_plain(organisation), sealed_plain)
+
+
+def _index_digests_with_key(key: bytes, sealed_plain: dict[str, str]) -> set[str]:
+    """Blind-index digests of each name token, the full name and the identity number."""
     digests: set[str] = set()
     names = [sealed_plain.get(n, "") for n in ("prs_first_name", "prs_middle_name", "prs_second_name")]
     full = " ".join(n for n in names if n)

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from tipdata.accounts.models import Organisation
 from tipdata.accounts.roles import Permission, role_has
 from tipdata.accounts.selectors import active_membership
 from tipdata.cases import selectors
-from tipdata.accounts.models import Organisation
 from tipdata.cases.models import CaseStatus, Consent, ConsentMethod, ConsentPurpose
 from tipdata.cases.services import (
     ConsentRequiredError,

@@ -65,13 +65,19 @@ class DataKey:
     key: bytes
 
 
+def data_key_wrap_new(org_plain: bytes, record_ref: str) -> tuple[DataKey, bytes]:
+    """A fresh data key for a record and its wrapped form (``<key id>:<blob>``)."""
+    plain = envelope.new_key()
+    key_id = envelope.new_key_id()
+    wrapped = envelope.wrap(plain, org_plain, f"record:{record_ref}:{key_id}")
+    return DataKey(key_id, plain), key_id.encode() + b":" + wrapped
+
+
 def data_key_new(*, organisation: Organisation, record_ref: str) -> tuple[DataKey, str, bytes]:
     """A fresh data key for a record: (plain key, organisation key id, wrapped blob)."""
     org_key = organisation_key_ensure(organisation=organisation)
-    plain = envelope.new_key()
-    key_id = envelope.new_key_id()
-    wrapped = envelope.wrap(plain, organisation_key_plain(org_key), f"record:{record_ref}:{key_id}")
-    return DataKey(key_id, plain), org_key.key_id, key_id.encode() + b":" + wrapped
+    key, wrapped = data_key_wrap_new(organisation_key_plain(org_key), record_ref)
+    return key, org_key.key_id, wrapped
 
 
 def data_key_open(*, wrapped: bytes, org_key_id: str, record_ref: str) -> DataKey:
