@@ -32,7 +32,7 @@ import json
 import math
 import platform
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -449,7 +449,13 @@ def write_release(
     synth: SyntheticResult | None = None
     if spec.synthetic is not None:
         assert public is not None
-        synth = synthesize(public, spec.synthetic)
+        synth_spec = spec.synthetic
+        if synth_spec.target_records is None:
+            # pac-synth's own DP record count spends 0.5 % of epsilon and is very noisy on
+            # small data; the number of persons in this release is public anyway (the
+            # microdata file has one row each), so it is used as the target instead.
+            synth_spec = replace(synth_spec, target_records=max(deid.measures.records_released, 2))
+        synth = synthesize(public, synth_spec)
         synthetic_frame = _rename_public(synth.data, spec.format)
         synthetic_frame.to_csv(out / "synthetic.csv", index=False, na_rep="")
         record_file(

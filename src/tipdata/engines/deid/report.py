@@ -30,6 +30,8 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         if v != v:  # NaN
             return "–"
+        if v != 0 and abs(v) < 0.001:
+            return f"{v:.3g}"
         return f"{v:,.4f}" if abs(v) < 1000 else f"{v:,.0f}"
     if isinstance(v, int) and not isinstance(v, bool):
         return f"{v:,}"

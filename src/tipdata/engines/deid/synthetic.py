@@ -42,7 +42,13 @@ METHOD = "pac-synth DpAggregateSeededSynthesizer (Synthetic Data Showcase)"
 
 @dataclass(frozen=True)
 class SyntheticSpec:
-    """Parameters of one synthetic dataset (JSON-serialisable)."""
+    """Parameters of one synthetic dataset (JSON-serialisable).
+
+    ``target_records``: how many records to sample; ``None`` lets pac-synth use its DP
+    estimate of the record count (``number_of_records_epsilon_proportion`` of epsilon,
+    noisy on small data). :func:`~tipdata.engines.deid.release.write_release` sets it to
+    the number of persons in the release's microdata, which the release makes public.
+    """
 
     columns: tuple[str, ...]
     epsilon: float = 1.0
