@@ -94,13 +94,14 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     search = selectors.CaseSearch(**form.cleaned_data) if form.is_valid() else selectors.CaseSearch()
     page = Paginator(selectors.case_list(membership, search), 25).get_page(request.GET.get("page"))
     names = selectors.case_victim_names(list(page.object_list), membership)
+    rows = [(case, names.get(case.id, "")) for case in page.object_list]
     if search.name:
         from tipdata.audit.services import audit_record
 
         audit_record(action="case.search_by_name", actor=request.user, organisation=membership.organisation,
                      changes={"results": page.paginator.count})
     return render(request, "cases/list.html", {
-        "form": form, "page": page, "names": names,
+        "form": form, "page": page, "rows": rows, "show_names": bool(names),
         "may_create": role_has(membership.role, Permission.CASE_EDIT),
     })
 

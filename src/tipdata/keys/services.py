@@ -52,9 +52,16 @@ def organisation_key_plain(org_key: OrganisationKey) -> bytes:
 
 
 def index_key_plain(organisation: Organisation) -> bytes:
-    organisation_key_ensure(organisation=organisation)
-    row = OrganisationIndexKey.objects.get(organisation=organisation)
-    return envelope.unwrap(bytes(row.wrapped_key), master_key(), f"index:{organisation.pk}")
+    return _index_key_plain(organisation.pk)
+
+
+@lru_cache(maxsize=256)
+def _index_key_plain(organisation_id: int) -> bytes:
+    row = OrganisationIndexKey.objects.filter(organisation_id=organisation_id).first()
+    if row is None:
+        organisation_key_ensure(organisation=Organisation.objects.get(pk=organisation_id))
+        row = OrganisationIndexKey.objects.get(organisation_id=organisation_id)
+    return envelope.unwrap(bytes(row.wrapped_key), master_key(), f"index:{organisation_id}")
 
 
 @dataclass
@@ -80,10 +87,16 @@ def data_key_new(*, organisation: Organisation, record_ref: str) -> tuple[DataKe
     return key, org_key.key_id, wrapped
 
 
+@lru_cache(maxsize=256)
+def _organisation_key_plain_by_id(org_key_id: str) -> bytes:
+    # Key ids are never reused: a rotated-away key simply stops being asked for.
+    org_key = OrganisationKey.objects.select_related("organisation").get(key_id=org_key_id)
+    return organisation_key_plain(org_key)
+
+
 def data_key_open(*, wrapped: bytes, org_key_id: str, record_ref: str) -> DataKey:
     key_id, blob = bytes(wrapped).split(b":", 1)
-    org_key = OrganisationKey.objects.select_related("organisation").get(key_id=org_key_id)
-    plain = envelope.unwrap(blob, organisation_key_plain(org_key), f"record:{record_ref}:{key_id.decode()}")
+    plain = envelope.unwrap(blob, _organisation_key_plain_by_id(org_key_id), f"record:{record_ref}:{key_id.decode()}")
     return DataKey(key_id.decode(), plain)
 
 

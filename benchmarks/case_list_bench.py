@@ -1,0 +1,188 @@
+"""Benchmark: the case list and a name search under concurrent clients.
+
+    .venv/bin/python benchmarks/case_list_bench.py [--persons 100000] [--clients 20] [--requests 25]
+        [--database-url postgres://postgres@127.0.0.1:5432/tipdata_bench] [--workers 4] [--keep]
+
+Creates a fresh database (PostgreSQL by default), loads the synthetic demo caseload with
+N persons through the same encrypting services as the app, serves it with gunicorn on a
+loopback port, signs in one supervisor session per client, and has every client alternate
+between the first page of the case list and a name search (POST + redirect, as the browser
+does). Prints p50/p95/p99/max latency per kind of request and the machine it ran on.
+The target in the issue is p95 < 200 ms with 20 clients and 100,000 persons.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+BIN = Path(sys.executable).parent
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{platform.node()}: {cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}"
+
+
+def run(cmd: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"command failed: {' '.join(cmd)}\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Client:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def _csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def get(self, path: str) -> bytes:
+        with self.opener.open(self.base + path, timeout=60) as response:  # noqa: S310 (loopback only)
+            return bytes(response.read())
+
+    def post(self, path: str, data: dict[str, str]) -> bytes:
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self._csrf()}).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})  # noqa: S310
+        with self.opener.open(request, timeout=60) as response:  # noqa: S310
+            return bytes(response.read())
+
+    def login(self, username: str, password: str) -> None:
+        self.get("/login/")
+        page = self.post("/login/", {"username": username, "password": password})
+        if b"Sign out" not in page:
+            raise SystemExit(f"could not sign in as {username}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=25, help="requests of each kind per client")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/tipdata_bench")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--keep", action="store_true", help="reuse a database already loaded by an earlier run")
+    args = parser.parse_args()
+
+    var = Path(tempfile.mkdtemp(prefix="tipdata-bench-"))
+    env = {**os.environ, "DATABASE_URL": args.database_url, "TIPDATA_VAR_DIR": str(var),
+           "TIPDATA_ENV": "local", "TIPDATA_MASTER_KEY_FILE": str(ROOT / "var" / "bench-master.key")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    tipdata = [str(BIN / "tipdata")]
+    print(f"machine: {machine()}")
+    print(f"database: {args.database_url.split('@')[-1]}  persons: {args.persons}  clients: {args.clients}")
+
+    if args.database_url.startswith("postgres") and not args.keep:
+        name = urllib.parse.urlparse(args.database_url).path.lstrip("/")
+        admin = args.database_url.rsplit("/", 1)[0] + "/postgres"
+        subprocess.run(["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}"'], check=True, env=env)
+        subprocess.run(["psql", admin, "-q", "-c", f'CREATE DATABASE "{name}"'], check=True, env=env)
+    run([*tipdata, "keys", "init"], env)
+    run([*tipdata, "migrate", "-v", "0"], env)
+    if not args.keep:
+        started = time.perf_counter()
+        run([*tipdata, "demo", "load", "--persons", str(args.persons), "--seed", "1"], env)
+        print(f"loaded in {time.perf_counter() - started:.0f} s (encrypting services, bulk batches)")
+
+    # A name that exists in the biggest demo organisation, to search for.
+    name = run([PY, "-c", (
+        "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','tipdata.config.settings.local');django.setup();"
+        "from tipdata.cases.models import Person;from tipdata.cases.services import person_data_key;"
+        "from tipdata.cases.sealing import open_values;"
+        "p=Person.objects.filter(organisation__slug='demo-shelter-kh').order_by('id')[5];"
+        "print(open_values({'prs_first_name':p.sealed['prs_first_name']},key=person_data_key(p),record_ref=f'person:{p.public_id}')['prs_first_name'])"
+    )], env).strip()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "tipdata.config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+         "--access-logfile", "-", "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login/", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        clients = [Client(base) for _ in range(args.clients)]
+        for client in clients:
+            client.login("supervisor-shelter-kh", "Demo-tipdata-2026")
+        timings: dict[str, list[float]] = {"case list": [], "name search": []}
+        lock = threading.Lock()
+        barrier = threading.Barrier(args.clients)
+
+        def work(client: Client) -> None:
+            barrier.wait()
+            for _ in range(args.requests):
+                t0 = time.perf_counter()
+                page = client.get("/cases/?clear=1")
+                t1 = time.perf_counter()
+                found = client.post("/cases/", {"name": name})
+                t2 = time.perf_counter()
+                if b"cases" not in page or name.encode() not in found:
+                    raise SystemExit("unexpected page: the benchmark would measure an error")
+                with lock:
+                    timings["case list"].append(t1 - t0)
+                    timings["name search"].append(t2 - t1)
+
+        threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    total = sum(len(v) for v in timings.values())
+    print(f"gunicorn workers: {args.workers}; {total} requests in {wall:.1f} s ({total / wall:.0f} req/s)")
+    for kind, values in timings.items():
+        ms = sorted(v * 1000 for v in values)
+        q = statistics.quantiles(ms, n=100)
+        print(f"{kind:<12} n={len(ms):>5}  p50 {q[49]:7.1f} ms  p95 {q[94]:7.1f} ms  p99 {q[98]:7.1f} ms  max {ms[-1]:7.1f} ms")
+    print("(name search = POST of the search form and the redirected GET of the result page)")
+
+
+if __name__ == "__main__":
+    main()
