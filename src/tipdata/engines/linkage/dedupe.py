@@ -118,6 +118,7 @@ class DedupeResult:
 # Expert guesses from the kinds of disagreement described in docs/linkage.md.
 DEFAULT_M: dict[str, list[float]] = {
     "name": [0.25, 0.25, 0.05, 0.15, 0.15, 0.07, 0.03, 0.05],
+    # exact, Buddhist era, swapped, year+month, year/placeholder, from age, near, different
     "dob": [0.5, 0.04, 0.04, 0.03, 0.15, 0.06, 0.08, 0.10],
     "sex": [0.97, 0.03],
     "nationality": [0.9, 0.1],
@@ -136,6 +137,8 @@ def _comparisons(extra_fields: Sequence[str]) -> tuple[list[Any], dict[str, list
         for i, (slug, _desc) in enumerate(table[:-1]):
             lv.append(cll.CustomLevel(f"{fn}({col}_l, {col}_r) = {i}", label_for_charts=slug))
         lv.append(cll.ElseLevel().configure(label_for_charts=table[-1][0]))
+        if col == "dob":
+            lv = [lv[0]] + [x.configure(fix_m_probability=True) for x in lv[1:]]
         levels[col] = list(table)
         return cl.CustomComparison(output_column_name=col, comparison_levels=lv,
                                    comparison_description=col).configure(m_probabilities=DEFAULT_M[col])
@@ -222,8 +225,8 @@ def _train_and_predict_quiet(
         link_type=link_type,
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=_blocking_rules(spec.extra_fields),
-        retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,  # gamma_* columns: the per-field evidence
+        retain_matching_columns=True,
     )
     sdfs = [db_api.register(pd.DataFrame(f)) for f in frames]
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
@@ -242,11 +245,15 @@ def _train_and_predict_quiet(
         linker._settings_obj._probability_two_random_records_match = floor_prior
         notes.append("prior set to one matching pair in the file: no exact name-and-date agreement seen")
     training.estimate_u_using_random_sampling(max_pairs=spec.u_max_pairs, seed=spec.seed)
-    for rule, label in ((block_on("dob"), "same birth date"), (block_on("name"), "same name")):
-        try:
-            training.estimate_parameters_using_expectation_maximisation(rule)
-        except Exception as exc:  # too few pairs to train on: keep the default m values
-            notes.append(f"m probabilities not trained on pairs with {label}: {str(exc).splitlines()[0]}")
+    # m probabilities of name, sex and nationality by EM on pairs with the same birth
+    # date. Birth-date m values are not trained: on same-name pairs (the only other
+    # blocking) namesakes - common in the region - pass for matches with different
+    # dates and EM then learns that a date disagreement costs almost nothing. They stay
+    # at DEFAULT_M, the documented shares of each kind of date problem.
+    try:
+        training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    except Exception as exc:  # too few pairs to train on: keep the default m values
+        notes.append(f"m probabilities not trained (pairs with the same birth date): {str(exc).splitlines()[0]}")
     _floor_m(linker, spec.m_floor)
     predictions = linker.inference.predict(threshold_match_probability=min(spec.threshold, 0.5))
     return predictions.as_pandas_dataframe(), levels, linker, notes

@@ -49,7 +49,7 @@ class EncodedList:
 class MatchSpec:
     """Settings of a matching run (JSON-serialisable)."""
 
-    threshold: float = 0.7
+    threshold: float = 0.65
     blocking: Blocking = "auto"
     max_full_pairs: float = 4e7  # above this many pairs, "auto" switches to LSH
     lsh_bands: int = 40

@@ -81,7 +81,7 @@ class EncodingSpec:
     k_name_qgram: int = 6
     k_phonetic_qgram: int = 6
     k_token: int = 10
-    k_dob: int = 12
+    k_dob: int = 20
     k_sex: int = 6
     k_nationality: int = 6
     common_token_divisor: int = 3

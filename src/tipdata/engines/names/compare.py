@@ -24,8 +24,8 @@ from .normalise import NormalisedName
 # (slug, plain-language description), in order from strongest to weakest evidence.
 NAME_LEVELS: Final[tuple[tuple[str, str], ...]] = (
     ("same_name_distinctive", "Same name tokens, and together they are very rare in the data"),
-    ("same_name_rare", "Same name tokens (spelling or romanisation may differ), at least one of them rare"),
-    ("same_name_common", "Same name tokens, all of them common (e.g. Nguyen Van Nam)"),
+    ("same_name_rare", "Same name tokens (spelling or romanisation may differ), together rare"),
+    ("same_name_common", "Same name tokens, but a common name or a single common token (e.g. Nguyen Van Nam, Hartono)"),
     ("similar_all_tokens", "Every token has a close counterpart (small spelling differences, initials, nicknames)"),
     ("contained", "All tokens of the shorter name are in the longer one (middle name or part dropped, nickname used)"),
     ("rare_token_shared", "At least one rare token shared, other tokens differ"),
@@ -175,7 +175,7 @@ def compare_names(
         if weight_matched >= freq.distinctive_weight():
             level = 0
         else:
-            level = 1 if any_rare else 2
+            level = 1 if weight_matched >= freq.rare_name_weight() else 2
     elif not un_a and not un_b and not nickname_used:
         level = 3
     elif (not un_a or not un_b) and (any_rare or n_real >= 2):

@@ -50,6 +50,13 @@ class TokenFrequencies:
         tokens each seen in at most three records."""
         return 2.0 * math.log(1.0 + max(self.n_records, 1) / 3.0)
 
+    def rare_name_weight(self) -> float:
+        """Total token weight from which a whole name counts as rare: that of two tokens
+        each in at most ``common_share`` of the records (or ``rare_count`` of them)."""
+        n = max(self.n_records, 1)
+        df = max(float(self.rare_count), self.common_share * n)
+        return 2.0 * math.log(1.0 + n / df)
+
     def is_rare(self, phonetic_token: str) -> bool:
         if len(phonetic_token) <= 1:
             return False

@@ -119,10 +119,14 @@ _VIET_GIVEN = {
 _INDO_SINGLE = {
     "M": [("Sutrisno", ["Soetrisno"]), ("Suharto", ["Soeharto"]), ("Sukarno", ["Soekarno"]), ("Mulyono", []),
           ("Joko", ["Djoko"]), ("Slamet", []), ("Wahyudi", ["Wahjudi"]), ("Cahyadi", ["Tjahjadi"]), ("Supriyadi", ["Soepriyadi"]),
-          ("Bambang", []), ("Darmawan", []), ("Hartono", [])],
+          ("Bambang", []), ("Darmawan", []), ("Hartono", []), ("Suryadi", ["Soeryadi"]), ("Haryanto", []),
+          ("Sudirman", ["Soedirman"]), ("Wibowo", []), ("Purnomo", ["Poernomo"]), ("Gunawan", []),
+          ("Setiadi", []), ("Kusnadi", []), ("Riyanto", []), ("Sumarno", ["Soemarno"])],
     "F": [("Suharti", ["Soeharti"]), ("Wulandari", []), ("Sumiati", ["Soemiati"]), ("Suparmi", ["Soeparmi"]),
           ("Mulyani", ["Moelyani"]), ("Rohmah", ["Rochmah"]), ("Sulastri", ["Soelastri"]), ("Purwanti", []),
-          ("Suryani", ["Soeryani"]), ("Yuniarti", []), ("Kartini", []), ("Ningsih", [])],
+          ("Suryani", ["Soeryani"]), ("Yuniarti", []), ("Kartini", []), ("Ningsih", []), ("Sumarni", ["Soemarni"]),
+          ("Kusmiati", []), ("Suwarni", ["Soewarni"]), ("Rusmini", []), ("Jumiati", ["Djumiati"]), ("Sartini", []),
+          ("Murniati", []), ("Tukiyem", []), ("Paini", []), ("Wartini", [])],
 }
 _INDO_FIRST = {"M": ["Ahmad", "Budi", "Agus", "Eko", "Dedi", "Rudi", "Hendra", "Andi", "Arif", "Yusuf", "Muhammad", "Rizki"],
                "F": ["Siti", "Dewi", "Sri", "Nur", "Rina", "Yuli", "Ani", "Fitri", "Indah", "Lestari", "Ratna", "Dian"]}
@@ -145,15 +149,26 @@ _FIL_NICK = {"Jose": "Pepe", "Fernando": "Nanding", "Francisco": "Kiko", "Ricard
 
 _LAO_GIVEN: dict[str, list[tuple[str, list[str]]]] = {
     "M": [("ບຸນມີ", ["Bounmy", "Bounmi", "Bunmi"]), ("ສົມພອນ", ["Somphone", "Somphon"]), ("ສົມສັກ", ["Somsack", "Somsak"]),
-          ("ພອນ", ["Phone", "Phon"]), ("ທອງ", ["Thong", "Tong"]), ("ຄຳ", ["Kham", "Khamh"]), ("ບົວ", ["Bua", "Boua"])],
+          ("ພອນ", ["Phone", "Phon"]), ("ທອງ", ["Thong", "Tong"]), ("ຄຳ", ["Kham", "Khamh"]), ("ບົວ", ["Bua", "Boua"]),
+          ("ສຸກສະຫວັນ", ["Souksavanh", "Suksavan"]), ("ວັນໄຊ", ["Vanxay", "Vansai"]), ("ບຸນທັນ", ["Bounthanh", "Bunthan"]),
+          ("ສີລິພອນ", ["Siliphone", "Siliphon"]), ("ພູວົງ", ["Phouvong", "Phuvong"]), ("ຄຳພັນ", ["Khamphanh", "Khamphan"]),
+          ("ສົມຈິດ", ["Somchit", "Somjit"]), ("ບຸນລື", ["Bounleu", "Bunlue"])],
     "F": [("ວິໄລ", ["Vilay", "Vilai"]), ("ແກ້ວ", ["Keo", "Kaew"]), ("ຈັນ", ["Chanh", "Chan"]),
-          ("ສີສຸວັນ", ["Sisouvanh", "Sisouvan"]), ("ພອນສະຫວັນ", ["Phonsavanh", "Phonsavan"]), ("ນາງ", ["Nang"])],
+          ("ສີສຸວັນ", ["Sisouvanh", "Sisouvan"]), ("ພອນສະຫວັນ", ["Phonsavanh", "Phonsavan"]),
+          ("ມະນີວັນ", ["Manivanh", "Manivan"]), ("ຈັນທະລາ", ["Chanthala", "Jantala"]), ("ອຳພອນ", ["Amphone", "Amphon"]),
+          ("ແສງເດືອນ", ["Sengdeuane", "Saengduean"]), ("ນອ້ຍ", ["Noy", "Noi"]), ("ບົວລະພາ", ["Bualapha", "Boualapha"]),
+          ("ສຸດາ", ["Souda", "Suda"]), ("ວຽງສະໄໝ", ["Viengsamay", "Wiangsamai"])],
 }
 _LAO_FAMILY: list[tuple[str, list[str]]] = [
     ("ໄຊຍະວົງ", ["Xayavong", "Saiyavong"]), ("ພົມມະຈັນ", ["Phommachanh", "Phommachan"]),
     ("ສີສົມບັດ", ["Sisombath", "Sisombat"]), ("ວົງສາ", ["Vongsa", "Wongsa"]), ("ແກ້ວມະນີ", ["Keomany", "Kaewmani"]),
     ("ສຸລິຍະ", ["Souliya", "Suliya"]), ("ອິນທະວົງ", ["Inthavong", "Inthawong"]), ("ພິລາວົງ", ["Philavong", "Philawong"]),
     ("ຄຳມະນີ", ["Khammany", "Khammani"]), ("ດວງມະນີ", ["Douangmany", "Duangmani"]),
+    ("ສຸວັນນະວົງ", ["Souvannavong", "Suwannawong"]), ("ພົມວິຫານ", ["Phomvihane", "Phomwihan"]),
+    ("ແສງສຸລິຍາ", ["Sengsouliya", "Saengsuliya"]), ("ວົງພະຈັນ", ["Vongphachanh", "Wongphachan"]),
+    ("ສີຫາລາດ", ["Sihalath", "Sihalat"]), ("ລາດສະວົງ", ["Latsavong", "Ratsawong"]),
+    ("ຈັນທະວົງ", ["Chanthavong", "Jantawong"]), ("ບຸບຜາ", ["Boupha", "Bupha"]),
+    ("ທຳມະວົງ", ["Thammavong", "Thamawong"]), ("ໄຊສົມບັດ", ["Xaysombath", "Saisombat"]),
 ]
 
 NATIONALITY_SHARES: dict[str, float] = {

