@@ -74,8 +74,8 @@ def source_entries(indicators: IndicatorSet | None = None) -> dict[str, str]:
     """Every translatable key with its English text."""
     ind = indicators or load_indicator_set()
     out: dict[str, str] = {}
-    for opt in ind.answer_options:
-        out[f"answer.{opt['code']}"] = str(opt["label"])
+    for answer in ind.answer_options:
+        out[f"answer.{answer['code']}"] = str(answer["label"])
     for outcome, label in ind.outcome_labels.items():
         out[f"outcome.{outcome}"] = label
     for phase, lines in ind.guidance.items():
