@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import doctest
-
-from tipdata.engines.screening import screen as screen_module
+import importlib
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(screen_module, optionflags=doctest.ELLIPSIS)
+    # the package re-exports the function screen(), which hides the module of the same name
+    module = importlib.import_module("tipdata.engines.screening.screen")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
