@@ -19,11 +19,7 @@ import re
 # ASCII token.
 _RULES: tuple[tuple[str, str], ...] = (
     (r"[^a-z]", ""),
-    # Old Indonesian and Dutch-influenced spellings.
-    (r"tj", "c"),
-    (r"dj", "j"),
-    (r"oe(?=[a-z])", "u"),  # Soekarno -> Sukarno (but Burmese "Soe" stays an o below)
-    (r"oe$", "o"),
+    (r"oe$", "o"),  # Burmese Soe, Moe
     # Affricates: ch, chh, j, tch, c(h) all one symbol C (upper case = internal symbol).
     (r"tch", "C"),
     (r"chh", "C"),
@@ -79,6 +75,19 @@ _RULES: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((re.compile(p), r) for p, r in _RULES)
 
 
+_OLD_SPELLING = re.compile(r"tj|dj|oe(?=[a-z])")
+
+
+def _modern_indonesian(token: str) -> str:
+    """Indonesian spelling before 1972 (Soekarno, Djoko, Tjahjadi) in today's spelling
+    (Sukarno, Joko, Cahyadi); only for tokens that show an old-spelling digraph, since
+    "j" alone is a "y" in the old spelling but a "j" everywhere else."""
+    if not _OLD_SPELLING.search(token):
+        return token
+    token = token.replace("tj", "c").replace("dj", "J").replace("j", "y").replace("J", "j")
+    return re.sub(r"oe(?=[a-z])", "u", token)
+
+
 @functools.lru_cache(maxsize=200_000)
 def phonetic_key(token: str) -> str:
     """The phonetic key of one lower-case ASCII name token.
@@ -90,7 +99,7 @@ def phonetic_key(token: str) -> str:
     >>> phonetic_key("bounmy") == phonetic_key("bunmi")
     True
     """
-    key = token.lower()
+    key = _modern_indonesian(token.lower())
     for pattern, repl in _COMPILED:
         key = pattern.sub(repl, key)
     return key.lower() or token.lower()
