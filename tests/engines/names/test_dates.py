@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tipdata.engines.names import BirthDateError, birth_date_from_age, compare_birth_dates, parse_birth_date
+from tipdata.engines.names import (
+    BirthDateError,
+    birth_date_from_age,
+    compare_birth_dates,
+    parse_birth_date,
+)
 
 
 def level(a: str, b: str) -> str:

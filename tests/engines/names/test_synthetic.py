@@ -6,7 +6,12 @@ import random
 
 import pytest
 
-from tipdata.engines.names.synthetic import NATIONALITY_SHARES, canonical_name, make_benchmark, name_variant
+from tipdata.engines.names.synthetic import (
+    NATIONALITY_SHARES,
+    canonical_name,
+    make_benchmark,
+    name_variant,
+)
 from tipdata.engines.names.transliterate import detect_scripts
 
 

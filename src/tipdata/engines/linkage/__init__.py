@@ -10,8 +10,22 @@ No Django. Public API:
 - CLI: :mod:`tipdata.engines.linkage.cli` (``dedupe_main``, ``encode_main``, ``match_main``)
 """
 
-from .dedupe import CandidatePair, DedupeResult, DedupeSpec, FieldEvidence, dedupe_persons, link_persons
-from .match import EncodedList, EncodingFileError, MatchResult, MatchSpec, load_encodings, match_lists
+from .dedupe import (
+    CandidatePair,
+    DedupeResult,
+    DedupeSpec,
+    FieldEvidence,
+    dedupe_persons,
+    link_persons,
+)
+from .match import (
+    EncodedList,
+    EncodingFileError,
+    MatchResult,
+    MatchSpec,
+    load_encodings,
+    match_lists,
+)
 from .persons import (
     PersonFile,
     PersonFileError,

@@ -182,8 +182,8 @@ def _db_api(backend: Backend, functions: dict[str, Any], spark_session: Any = No
 
         con = duckdb.connect()
         for name, fn in functions.items():
-            con.create_function(name, fn, [VARCHAR, VARCHAR], INTEGER, null_handling="special",
-                                side_effects=False)
+            con.create_function(name, fn, [VARCHAR, VARCHAR], INTEGER,  # type: ignore[call-overload]
+                                null_handling="special", side_effects=False)
         return DuckDBAPI(connection=con)
     if backend == "spark":
         if spark_session is None:
@@ -197,8 +197,11 @@ def _db_api(backend: Backend, functions: dict[str, Any], spark_session: Any = No
     raise ValueError(f"unknown backend {backend!r}; allowed: duckdb, spark")
 
 
+LinkType = Literal["dedupe_only", "link_only"]
+
+
 def _train_and_predict(
-    frames: list[Any], link_type: str, spec: DedupeSpec, frequencies: TokenFrequencies,
+    frames: list[Any], link_type: LinkType, spec: DedupeSpec, frequencies: TokenFrequencies,
     spark_session: Any = None,
 ) -> tuple[Any, dict[str, list[tuple[str, str]]], Any, list[str]]:
     splink_logger = logging.getLogger("splink")
@@ -213,7 +216,7 @@ def _train_and_predict(
 
 
 def _train_and_predict_quiet(
-    frames: list[Any], link_type: str, spec: DedupeSpec, frequencies: TokenFrequencies,
+    frames: list[Any], link_type: LinkType, spec: DedupeSpec, frequencies: TokenFrequencies,
     spark_session: Any = None,
 ) -> tuple[Any, dict[str, list[tuple[str, str]]], Any, list[str]]:
     import pandas as pd

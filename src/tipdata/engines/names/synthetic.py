@@ -365,8 +365,7 @@ def name_variant(name: SyntheticName, rng: random.Random, *, script_share: float
             out = {"given_name": fix(f"{giv} {mid}".strip()), "family_name": fix(fam), "full_name": ""}
         return out
     if nat == "IDN":
-        g = name.given[0]
-        first = _roman(g, rng, 0.3)
+        first = _roman(name.given[0], rng, 0.3)
         if not name.family:
             u = r()
             if u < 0.35:
@@ -384,25 +383,25 @@ def name_variant(name: SyntheticName, rng: random.Random, *, script_share: float
             return {"given_name": f"{first} {second}", "family_name": "", "full_name": ""}
         return {"given_name": first, "family_name": second, "full_name": ""}
     if nat == "PHL":
-        given = " ".join(p.latin for p in name.given)
-        family = " ".join(p.latin for p in name.family)
+        gname = " ".join(p.latin for p in name.given)
+        fam_text = " ".join(p.latin for p in name.family)
         mid = name.middle[0].latin if name.middle else ""
         if name.nickname and r() < 0.15:
-            given = name.nickname
+            gname = name.nickname
         elif len(name.given) > 1 and r() < 0.2:
-            given = name.given[0].latin  # second given name dropped
-        if given.startswith("Maria ") and r() < 0.5:
-            given = "Ma. " + given[6:]
+            gname = name.given[0].latin  # second given name dropped
+        if gname.startswith("Maria ") and r() < 0.5:
+            gname = "Ma. " + gname[6:]
         u = r()
         if u < 0.35:
-            full = f"{given} {mid} {family}"
+            full = f"{gname} {mid} {fam_text}"
         elif u < 0.7:
-            full = f"{given} {mid[0]}. {family}"
+            full = f"{gname} {mid[0]}. {fam_text}"
         else:
-            full = f"{given} {family}"
+            full = f"{gname} {fam_text}"
         if r() < 0.5:
             return {"given_name": "", "family_name": "", "full_name": full}
-        return {"given_name": full[: -len(family)].strip(), "family_name": family, "full_name": ""}
+        return {"given_name": full[: -len(fam_text)].strip(), "family_name": fam_text, "full_name": ""}
     raise ValueError(f"no variants for nationality {nat!r}")
 
 
