@@ -33,6 +33,8 @@ EXPECTED: dict[str, dict[str, int | tuple[int, ...]]] = {
     "audit-list": {"admin": OK, "supervisor": NOT_FOUND, "caseworker": NOT_FOUND, "data_officer": NOT_FOUND,
                    "viewer": NOT_FOUND, "other": OK, "assigned": NOT_FOUND},
     "twofactor": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "quality": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK, "viewer": NOT_FOUND,
+                "other": OK, "assigned": NOT_FOUND},
     "api-me": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-standard": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-standard-field": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
@@ -81,6 +83,7 @@ def test_every_route_for_every_role(make_org: Any, make_user: Any, client: Any) 
     case = case_create(organisation=org, actor=users["assigned"], victim=person, registered_on=date(2026, 1, 1))
     urls = {
         "home": "/", "standard-index": "/standard/", "standard-field": "/standard/prs_gender/",
+        "quality": "/quality/",
         "twofactor": "/account/two-factor/", "audit-list": "/audit/", "case-list": "/cases/", "case-new": "/cases/new/", "case-detail": f"/cases/{case.public_id}/",
         "api-me": "/api/v1/me/", "api-standard": "/api/v1/standard/", "api-standard-field": "/api/v1/standard/prs_gender/",
         "api-cases": "/api/v1/cases/", "api-case": f"/api/v1/cases/{case.public_id}/",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tipdata.standard",
     "tipdata.cases",
     "tipdata.estimation",
+    "tipdata.quality",
     "tipdata.demo",
     "tipdata.web",
 ]
