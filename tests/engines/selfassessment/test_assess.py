@@ -97,7 +97,7 @@ def test_recommendations_link_to_tipdata_features() -> None:
     linked = [r for r in result.recommendations if r.links]
     assert len(linked) >= 15
     targets = {link.target for r in linked for link in r.links}
-    assert {"/cases/", "/standard/", "tipdata audit verify", "/practice/screening/", "/quality/", "/sharing/"} <= targets
+    assert {"/cases/", "/standard/", "tipdata audit verify", "/practice/screening/", "/quality/", "/releases/"} <= targets
     assert any(t.startswith("tipdata retention") for t in targets)
 
 
