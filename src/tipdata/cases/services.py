@@ -238,6 +238,43 @@ def case_update(
     return case
 
 
+def victim_context_update(
+    *, case: Case, actor: Any, values: dict[str, Any], person: Person | None = None,
+) -> CasePerson:
+    """Set coded ``vic_`` values of a case's victim (the only victim unless ``person`` says which).
+
+    Given keys replace their old values; others are kept. Narrative (sealed) fields are
+    refused here: they need the case's data key and go through the case edit.
+    """
+    links = CasePerson.objects.filter(case=case, role=PersonRole.VICTIM).select_related("person")
+    if person is not None:
+        links = links.filter(person=person)
+    found = list(links)
+    if not found:
+        raise ValidationError("this case has no such victim" if person is not None else "this case has no victim recorded")
+    if len(found) > 1:
+        raise ValidationError(f"this case has {len(found)} victims; say which person the values are for")
+    link = found[0]
+    sealed, coded = _split_person_values(values)
+    if sealed:
+        raise ValidationError(f"{', '.join(sorted(sealed))}: narrative fields are not set through victim_context_update")
+    if not all(name.startswith("vic_") for name in coded):
+        raise ValidationError(f"only victim-context (vic_) fields: {', '.join(sorted(n for n in coded if not n.startswith('vic_')))}")
+    changes = {k: {"old": link.context.get(k), "new": v} for k, v in coded.items() if link.context.get(k) != v}
+    with transaction.atomic():
+        link.context = {**link.context, **coded}
+        link.save(update_fields=["context"])
+        case_updates: dict[str, Any] = {"version": F("version") + 1, "updated_at": timezone.now()}
+        if "vic_type_of_exploitation" in coded:
+            case_updates["exploitation_types"] = "|" + "|".join(link.context["vic_type_of_exploitation"]) + "|"
+        Case.objects.filter(pk=case.pk).update(**case_updates)
+        audit_record(action="case.victim_context_update", actor=actor, organisation=case.organisation,
+                     object_type="case", object_id=case.public_id,
+                     changes={"person": str(link.person.public_id), "fields": changes})
+    case.refresh_from_db()
+    return link
+
+
 def consent_record(
     *, person: Person, actor: Any, purpose: str, method: str, target_organisation: Organisation | None = None,
 ) -> Consent:
