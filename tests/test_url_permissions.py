@@ -35,6 +35,16 @@ EXPECTED: dict[str, dict[str, int | tuple[int, ...]]] = {
     "twofactor": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "quality": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK, "viewer": NOT_FOUND,
                 "other": OK, "assigned": NOT_FOUND},
+    # screenings are case content; the self-assessment is for those who oversee all casework
+    "practice-screening": {"admin": OK, "supervisor": OK, "caseworker": OK, "data_officer": NOT_FOUND,
+                           "viewer": NOT_FOUND, "other": OK, "assigned": OK},
+    "practice-screening-detail": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": NOT_FOUND,
+                                  "viewer": NOT_FOUND, "other": NOT_FOUND, "assigned": OK},
+    "practice-self-assessment": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": NOT_FOUND,
+                                 "viewer": NOT_FOUND, "other": OK, "assigned": NOT_FOUND},
+    "practice-self-assessment-detail": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND,
+                                        "data_officer": NOT_FOUND, "viewer": NOT_FOUND, "other": NOT_FOUND,
+                                        "assigned": NOT_FOUND},
     "api-me": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-standard": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-standard-field": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
@@ -81,9 +91,18 @@ def test_every_route_for_every_role(make_org: Any, make_user: Any, client: Any) 
     users["assigned"] = make_user(org, "caseworker", username="u-assigned")
     person = person_create(organisation=org, actor=users["assigned"], values={"prs_FirstName": "Route"})
     case = case_create(organisation=org, actor=users["assigned"], victim=person, registered_on=date(2026, 1, 1))
+    from tipdata.practice.services import screening_record, self_assessment_record
+
+    screening = screening_record(organisation=org, actor=users["assigned"], case=case, age=30,
+                                 exploitation_kind="labour", answers={"deceptive_recruitment.wages": "yes"})
+    assessment = self_assessment_record(organisation=org, actor=users["admin"], answers={"consent_recorded": 2})
     urls = {
         "home": "/", "standard-index": "/standard/", "standard-field": "/standard/prs_gender/",
         "quality": "/quality/",
+        "practice-screening": "/practice/screening/",
+        "practice-screening-detail": f"/practice/screening/{screening.public_id}/",
+        "practice-self-assessment": "/practice/self-assessment/",
+        "practice-self-assessment-detail": f"/practice/self-assessment/{assessment.pk}/",
         "twofactor": "/account/two-factor/", "audit-list": "/audit/", "case-list": "/cases/", "case-new": "/cases/new/", "case-detail": f"/cases/{case.public_id}/",
         "api-me": "/api/v1/me/", "api-standard": "/api/v1/standard/", "api-standard-field": "/api/v1/standard/prs_gender/",
         "api-cases": "/api/v1/cases/", "api-case": f"/api/v1/cases/{case.public_id}/",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("tipdata.accounts.urls")),
     path("standard/", include("tipdata.standard.urls")),
     path("cases/", include("tipdata.cases.urls")),
+    path("practice/", include("tipdata.practice.urls")),
     path("quality/", include("tipdata.quality.urls")),
     path("audit/", include("tipdata.audit.urls")),
     path("", include("tipdata.web.urls")),
