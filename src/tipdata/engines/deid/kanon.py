@@ -22,7 +22,7 @@ The algorithm, in three steps:
    the 1-way marginals and is a lower bound of ``L`` (an outlier costs 1 >= g). The
    search stops at the first node whose ``G`` is not below the best ``L`` found, so the
    node returned minimises ``L`` over the whole lattice. Nodes are skipped without
-   touching the data when a 1-way marginal already has more outliers than allowed, or
+   touching the data when a 1- or 2-way marginal already has more outliers than allowed, or
    when the node lies below a node found unacceptable. A node's frequency table is
    rolled up from the smallest cached table of a node below it.
 
@@ -177,8 +177,43 @@ class _Context:
         key, space = _combine(all_cols, cards)
         inverse, g, rep = _group(key, space)
         counts = np.bincount(inverse, weights=src.counts, minlength=g).astype(np.int64)
-        codes = np.stack(cols, axis=1)[rep].astype(np.int32)
+        codes = np.stack([c[rep] for c in cols], axis=1).astype(np.int32)
         return _Table(node, codes, src.sens[rep], counts)
+
+    def evaluate_from(
+        self, src: _Table, node: tuple[int, ...], *, keep_table_below: int
+    ) -> tuple[_Eval, _Table | None]:
+        """Evaluate ``node`` straight from a table below it.
+
+        Without l-diversity the classes of ``node`` are the groups of the rolled-up
+        codes, so the verdict and the loss come from the source rows and their group
+        ids; the rolled-up table is only built when it is small enough to cache.
+        """
+        if src.node == node:
+            return self.evaluate(src), None
+        if self.l_div is not None:
+            table = self.rollup(src, node)
+            return self.evaluate(table), (table if table.rows < keep_table_below else None)
+        cols = []
+        gen = np.zeros(src.rows, dtype=np.float64)
+        for i in range(self.q):
+            col = src.codes[:, i]
+            if node[i] != src.node[i]:
+                col = self.level_map(i, src.node[i], node[i])[col]
+            cols.append(col)
+            gen += self.weights[i] * self.enc[i].ncp[node[i]][col]
+        key, space = _combine(cols, self.cards(node))
+        inverse, g, rep = _group(key, space)
+        sizes = np.bincount(inverse, weights=src.counts, minlength=g)
+        bad_row = (sizes < self.k)[inverse]
+        outliers = int(src.counts[bad_row].sum())
+        kept = ~bad_row
+        loss = (float((src.counts[kept] * gen[kept]).sum()) + outliers) / max(self.n, 1)
+        table = None
+        if g < keep_table_below:
+            codes = np.stack([c[rep] for c in cols], axis=1).astype(np.int32)
+            table = _Table(node, codes, src.sens[rep], sizes.astype(np.int64))
+        return _Eval(outliers, loss, g), table
 
     # ----------------------------------------------------------------- classes
     def bad_classes(
@@ -431,29 +466,65 @@ def _search(ctx: _Context, base: _Table, limit: int) -> tuple[tuple[int, ...], L
         g_lower += ctx.weights[i] * mean_ncp[i][nodes[:, i]]
         ob = np.maximum(ob, marginal_outliers[i][nodes[:, i]])
     heights = nodes.sum(axis=1)
+    # 2-way marginals give a sharper bound: a record whose pair of values is rarer than k
+    # is an outlier at every node with those two levels
+    level_codes = [[e.codes_at(lv) for lv in range(ctx.max_levels[i] + 1)] for i, e in enumerate(ctx.enc)]
+    for i, j in itertools.combinations(range(q), 2):
+        bound = np.zeros((ctx.max_levels[i] + 1, ctx.max_levels[j] + 1), dtype=np.int64)
+        for li in range(ctx.max_levels[i] + 1):
+            for lj in range(ctx.max_levels[j] + 1):
+                ci, cj = len(ctx.enc[i].labels[li]), len(ctx.enc[j].labels[lj])
+                if ci == 1 or cj == 1 or ci * cj > 8 * n + 1024:
+                    continue  # no sharper than the 1-way bound, or too big to be cheap
+                key = level_codes[i][li].astype(np.int64) * cj + level_codes[j][lj]
+                freq = np.bincount(key, minlength=ci * cj)
+                bound[li, lj] = int(freq[(freq > 0) & (freq < k)].sum())
+        ob = np.maximum(ob, bound[nodes[:, i], nodes[:, j]])
+    del level_codes
 
     # status: 0 unknown, 1 acceptable, -1 not acceptable
     status = np.zeros(n_nodes, dtype=np.int8)
-    status[ob > limit] = -1  # a 1-way marginal alone has too many outliers
+    status[ob > limit] = -1  # a 1-way or 2-way marginal alone has too many outliers
     pruned_m = int((status == -1).sum())
     losses: dict[int, float] = {}
     cache: dict[tuple[int, ...], _Table] = {base.node: base}
-    cache_rows = [base.rows]
+    cache_rows = [0]  # rows of the evictable tables
     cache_budget = max(4 * base.rows, 200_000)
+
+    # Floor tables: every QI one level up (where that is not yet suppression), and the
+    # same with one or two QIs back at their exact values. Most nodes the search visits lie above
+    # one of them, and rolling up from these is far cheaper than from the base table,
+    # which has about one row per record when dates or ages are exact.
+    floor = tuple(1 if ml >= 2 else 0 for ml in ctx.max_levels)
+    pinned = {base.node}  # never evicted
+    pinned_rows = base.rows
+    raised = [i for i in range(q) if floor[i]]
+    floors = {floor} | {
+        tuple(0 if i in drop else floor[i] for i in range(q))
+        for r in (1, 2)
+        for drop in itertools.combinations(raised, r)
+    }
+    for fnode in sorted(floors, key=sum, reverse=True):
+        if fnode == base.node or fnode in cache:
+            continue
+        ftable = ctx.rollup(_best_source(cache, np.array(fnode)), fnode)
+        if ftable.rows < (3 * base.rows) // 4 and pinned_rows + ftable.rows <= 8 * base.rows:
+            cache[fnode] = ftable
+            pinned.add(fnode)
+            pinned_rows += ftable.rows
 
     def evaluate(idx: int) -> _Eval:
         node = tuple(int(x) for x in nodes[idx])
         src = _best_source(cache, nodes[idx])
-        table = ctx.rollup(src, node) if src.node != node else src
-        if table.rows < base.rows // 2 and node not in cache:
-            while cache_rows[0] + table.rows > cache_budget and len(cache) > 1:
-                biggest = max((t for t in cache if t != base.node), key=lambda t: cache[t].rows)
+        ev, table = ctx.evaluate_from(src, node, keep_table_below=base.rows // 2)
+        if table is not None and node not in cache:
+            while cache_rows[0] + table.rows > cache_budget and len(cache) > len(pinned):
+                biggest = max((t for t in cache if t not in pinned), key=lambda t: cache[t].rows)
                 cache_rows[0] -= cache[biggest].rows
                 del cache[biggest]
             if cache_rows[0] + table.rows <= cache_budget:
                 cache[node] = table
                 cache_rows[0] += table.rows
-        ev = ctx.evaluate(table)
         losses[idx] = ev.loss
         return ev
 
