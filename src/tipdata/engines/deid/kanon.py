@@ -209,11 +209,11 @@ class _Context:
         outliers = int(src.counts[bad_row].sum())
         kept = ~bad_row
         loss = (float((src.counts[kept] * gen[kept]).sum()) + outliers) / max(self.n, 1)
-        table: _Table | None = None
+        small: _Table | None = None
         if g < keep_table_below:
             codes = np.stack([c[rep] for c in cols], axis=1).astype(np.int32)
-            table = _Table(node, codes, src.sens[rep], sizes.astype(np.int64))
-        return _Eval(outliers, loss, g), table
+            small = _Table(node, codes, src.sens[rep], sizes.astype(np.int64))
+        return _Eval(outliers, loss, g), small
 
     # ----------------------------------------------------------------- classes
     def bad_classes(
