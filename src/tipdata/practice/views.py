@@ -90,7 +90,17 @@ def screening_view(request: HttpRequest) -> HttpResponse:
     interview = screening.interview(start.age, start.cleaned_data["kind"], lang=lang)
     form = _interview_form(interview, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        answers = {k: v for k, v in form.cleaned_data.items() if v not in ("", None, [])}
+        # A question shown but left unanswered is recorded as "not asked": the record then
+        # says exactly which questions the person was offered.
+        answers: dict[str, Any] = {}
+        for section in interview.sections:
+            for q in section.questions:
+                value = form.cleaned_data.get(q.key)
+                if q.multiple:
+                    if value:
+                        answers[q.key] = list(value)
+                else:
+                    answers[q.key] = value or "not_asked"
         try:
             assert membership is not None
             record = services.screening_record(
