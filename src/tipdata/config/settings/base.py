@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tipdata.keys",
     "tipdata.standard",
     "tipdata.cases",
+    "tipdata.intake",
     "tipdata.practice",
     "tipdata.estimation",
     "tipdata.quality",

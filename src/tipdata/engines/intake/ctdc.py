@@ -9,9 +9,9 @@ means of control (``meansOfControlDebtBondage`` ...), per form of exploitation
 
 Where HTCDS has the concept the value goes to the HTCDS field; where it has not (age band,
 majority status, restricts movement, types of labour that are not industries) it is kept
-as a local field named ``ctdc_...``, so nothing in the file is dropped. The registration
+as a local field named ``local_ctdc_...`` (declared with ``CTDC_LOCAL_FIELDS``), so nothing in the file is dropped. The registration
 year becomes a registration date of 1 January of that year, and the year itself is kept as
-``ctdc_year_of_registration`` so nobody mistakes the day for a real one.
+``local_ctdc_year_of_registration`` so nobody mistakes the day for a real one.
 """
 
 from __future__ import annotations
@@ -76,17 +76,17 @@ RELATIONSHIP: dict[str, str] = {
 }
 SIMPLE_COLUMNS: dict[str, str] = {
     "yearOfRegistration": "meta:registered_year",
-    "Datasource": "local:ctdc_datasource",
+    "Datasource": "local_ctdc_datasource",
     "gender": "prs_gender",
-    "ageBroad": "local:ctdc_age_broad",
-    "majorityStatus": "local:ctdc_majority_status",
-    "majorityStatusAtExploit": "local:ctdc_majority_status_at_exploit",
-    "majorityEntry": "local:ctdc_majority_entry",
+    "ageBroad": "local_ctdc_age_broad",
+    "majorityStatus": "local_ctdc_majority_status",
+    "majorityStatusAtExploit": "local_ctdc_majority_status_at_exploit",
+    "majorityEntry": "local_ctdc_majority_entry",
     "citizenship": "prs_citizenship",
     "CountryOfExploitation": "vic_location_of_exploitation",
-    "isAbduction": "local:ctdc_is_abduction",
-    "RecruiterRelationship": "local:ctdc_recruiter_relationship",
-    "traffickMonths": "local:ctdc_traffick_months",
+    "isAbduction": "local_ctdc_is_abduction",
+    "RecruiterRelationship": "local_ctdc_recruiter_relationship",
+    "traffickMonths": "local_ctdc_traffick_months",
     "meansOfControlConcatenated": "ignore",
     "typeOfExploitConcatenated": "ignore",
     "typeOfLabourConcatenated": "ignore",
@@ -128,29 +128,53 @@ def ctdc_target(header: str) -> tuple[str, str] | None:
     if moc is not None:
         code = MEANS_OF_CONTROL[moc]
         if code is None:
-            return f"local:ctdc_means_of_control={moc}", "CTDC flag without an HTCDS code"
+            return f"local_ctdc_means_of_control={moc}", "CTDC flag without an HTCDS code"
         return f"vic_methods_of_control={code}", "CTDC flag"
     labour = _prefixed(header, "typeOfLabour", LABOUR_TYPES)
     if labour is not None:
-        return f"local:ctdc_type_of_labour={labour}", "CTDC flag (types of labour are not industries)"
+        return f"local_ctdc_type_of_labour={labour}", "CTDC flag (types of labour are not industries)"
     sex = _prefixed(header, "typeOfSex", SEX_TYPES)
     if sex is not None:
         return f"vic_type_of_sex_exploitation={sex}", "CTDC flag"
     rel = _prefixed(header, "recruiterRelation", RECRUITER_RELATIONS)
     if rel is not None:
-        return f"local:ctdc_recruiter_relation={rel}", "CTDC flag"
+        return f"local_ctdc_recruiter_relation={rel}", "CTDC flag"
     return None
 
 
 def ctdc_postprocess(victim: dict[str, Any], local: dict[str, Any]) -> None:
     """Derive HTCDS fields CTDC holds in another shape (in place): the relationship to the
     recruiter, and the industry when exactly one type of labour has an ISIC section."""
-    rel = local.get("ctdc_recruiter_relationship")
+    rel = local.get("local_ctdc_recruiter_relationship")
     if isinstance(rel, str) and "vic_relationship_to_trafficker" not in victim:
         code = RELATIONSHIP.get(rel.replace(" ", "").casefold())
         if code:
             victim["vic_relationship_to_trafficker"] = code
-    labour = local.get("ctdc_type_of_labour") or []
+    labour = local.get("local_ctdc_type_of_labour") or []
     industries = {LABOUR_TO_INDUSTRY[t] for t in labour if t in LABOUR_TO_INDUSTRY}
     if len(industries) == 1 and "vic_forced_labour_industry" not in victim:
         victim["vic_forced_labour_industry"] = industries.pop()
+
+
+# The local fields a CTDC import needs: (spec as LocalFieldSpec.from_dict takes it, privacy class).
+CTDC_LOCAL_FIELDS: tuple[tuple[dict[str, Any], str], ...] = (
+    ({"name": "local_ctdc_datasource", "label": "CTDC data source", "type": "text"}, "operational"),
+    ({"name": "local_ctdc_age_broad", "label": "CTDC age band", "type": "text"}, "quasi_identifier"),
+    ({"name": "local_ctdc_majority_status", "label": "CTDC majority status", "type": "text"}, "quasi_identifier"),
+    ({"name": "local_ctdc_majority_status_at_exploit", "label": "CTDC majority status at exploitation",
+      "type": "text"}, "quasi_identifier"),
+    ({"name": "local_ctdc_majority_entry", "label": "CTDC majority at entry", "type": "text"}, "quasi_identifier"),
+    ({"name": "local_ctdc_is_abduction", "label": "CTDC: abducted", "type": "boolean"}, "sensitive"),
+    ({"name": "local_ctdc_recruiter_relationship", "label": "CTDC recruiter relationship", "type": "text"},
+     "sensitive"),
+    ({"name": "local_ctdc_traffick_months", "label": "CTDC months in trafficking", "type": "text"}, "sensitive"),
+    ({"name": "local_ctdc_year_of_registration", "label": "CTDC year of registration", "type": "number"},
+     "quasi_identifier"),
+    ({"name": "local_ctdc_means_of_control", "label": "CTDC means of control without an HTCDS code",
+      "type": "select_multiple",
+      "values": [{"code": c, "label": c} for c, h in MEANS_OF_CONTROL.items() if h is None]}, "sensitive"),
+    ({"name": "local_ctdc_type_of_labour", "label": "CTDC type of labour", "type": "select_multiple",
+      "values": [{"code": c, "label": c} for c in LABOUR_TYPES]}, "sensitive"),
+    ({"name": "local_ctdc_recruiter_relation", "label": "CTDC recruiter relation", "type": "select_multiple",
+      "values": [{"code": c, "label": c} for c in RECRUITER_RELATIONS]}, "sensitive"),
+)

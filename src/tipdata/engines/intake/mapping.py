@@ -5,8 +5,8 @@ A target is written as text (the same in Python and in the YAML file)::
     prs_first_name                       a dictionary field (any spelling is accepted)
     vic_methods_of_control=DebtBondage   a 0/1 column that marks one choice of a multi-select
     vic_type_of_exploitation=ForcedLabour+SexualExploitation   ... or several
-    local:ctdc_age_broad                 the organisation's own (local) field
-    local:ctdc_type_of_labour=Begging    a 0/1 column adding a code to a local list
+    local_ForcedCriminality              one of the organisation's declared local fields
+    local_ctdc_type_of_labour=Begging    a 0/1 column adding a code to a local multi-select
     meta:registered_on                   tipdata's case columns: registered_on, closed_on,
     meta:reference                       reference, case_id (a tipdata export's case id),
                                          submitted_at, registered_year
@@ -71,7 +71,31 @@ FORM_SYSTEM = frozenset({
 })  # fmt: skip
 REPORT_COLUMNS = frozenset({"tipdata_reasons", "tipdata_row"})
 LOCAL_PREFIX = "local_"
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+LOCAL_NAME = re.compile(r"^local_[A-Za-z][A-Za-z0-9_]{1,56}$")
+
+
+@dataclass(frozen=True)
+class LocalFieldSpec:
+    """An organisation's own field, as declared (``cases.LocalField`` in the app): the
+    engine maps and checks its values the way it does for dictionary fields."""
+
+    name: str
+    label: str = ""
+    type: str = "text"  # text, number, date, boolean, select_one, select_multiple
+    values: tuple[tuple[str, str], ...] = ()  # (code, label)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.values)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LocalFieldSpec:
+        values = tuple((str(v["code"]), str(v.get("label") or v["code"])) for v in data.get("values") or ())
+        return cls(str(data["name"]), str(data.get("label") or data["name"]), str(data.get("type") or "text"), values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "type": self.type,
+                "values": [{"code": c, "label": lab} for c, lab in self.values]}
 
 
 @dataclass(frozen=True)
@@ -93,8 +117,7 @@ class Target:
             return self.kind
         if self.kind == "meta":
             return f"meta:{self.name}"
-        base = f"local:{self.name}" if self.kind.startswith("local") else self.name
-        return base + ("=" + "+".join(self.codes) if self.codes else "")
+        return self.name + ("=" + "+".join(self.codes) if self.codes else "")
 
     def to_yaml(self) -> str | dict[str, str]:
         extra: dict[str, str] = {}
@@ -117,7 +140,10 @@ class Target:
 IGNORE = Target("ignore")
 
 
-def parse_target(text: str, dictionary: Dictionary, *, where: str = "") -> Target:
+def parse_target(
+    text: str, dictionary: Dictionary, *, where: str = "",
+    local_fields: Iterable[LocalFieldSpec] | None = None,
+) -> Target:
     """A target from its text form; ``MappingError`` naming ``where`` when it is wrong."""
     spec = text.strip()
     at = f"{where}: " if where else ""
@@ -137,11 +163,26 @@ def parse_target(text: str, dictionary: Dictionary, *, where: str = "") -> Targe
         codes = tuple(c.strip() for c in code_text.split("+") if c.strip())
         if not codes:
             raise MappingError(f"{at}{spec!r}: no choice after '='")
-    if base.startswith("local:"):
-        name = base[6:].strip()
-        if not _NAME.match(name):
-            raise MappingError(f"{at}local field name {name!r} must be letters, digits and _")
-        return Target("local_choice" if codes else "local", name, codes)
+    if base.startswith("local:"):  # tolerated spelling: local:Name == local_Name
+        base = LOCAL_PREFIX + base[6:].strip().removeprefix(LOCAL_PREFIX)
+    if base.startswith(LOCAL_PREFIX):
+        if not LOCAL_NAME.match(base):
+            raise MappingError(f"{at}local field name {base!r} must look like local_SomeName")
+        if local_fields is not None:
+            spec_of = {lf.name: lf for lf in local_fields}
+            if base not in spec_of:
+                raise MappingError(
+                    f"{at}{base} is not a declared local field of this organisation; declared: "
+                    + (", ".join(sorted(spec_of)) or "none")
+                )
+            lf = spec_of[base]
+            if codes:
+                if not lf.type.startswith("select"):
+                    raise MappingError(f"{at}{base} has no choices; '={codes[0]}' cannot apply")
+                bad = [c for c in codes if c not in lf.codes]
+                if bad:
+                    raise MappingError(f"{at}{bad[0]!r} is not a code of {base}; allowed: {', '.join(lf.codes)}")
+        return Target("local_choice" if codes else "local", base, codes)
     f = dictionary.find_field(base)
     if f is None:
         sugg = dictionary.suggest(base)
@@ -214,14 +255,15 @@ class Mapping_:
         text = (
             "# tipdata column mapping: edit the targets, remove 'check' once confirmed.\n"
             "# Targets: a field (prs_first_name), field=Code for 0/1 choice columns,\n"
-            "# local:name, meta:registered_on|reference|closed_on|case_id, key, ignore.\n"
+            "# local_Name, meta:registered_on|reference|closed_on|case_id, key, ignore.\n"
         )
         text += yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
         p.write_text(text, encoding="utf-8")
         return p
 
     @classmethod
-    def load(cls, path: str | Path, dictionary: Dictionary) -> Mapping_:
+    def load(cls, path: str | Path, dictionary: Dictionary,
+             local_fields: Iterable[LocalFieldSpec] | None = None) -> Mapping_:
         p = Path(path)
         try:
             data = yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -229,10 +271,11 @@ class Mapping_:
             raise MappingError(f"{p}: mapping file not found") from None
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise MappingError(f"{p}: cannot read the mapping file: {exc}") from exc
-        return cls.from_dict(data, dictionary, where=str(p))
+        return cls.from_dict(data, dictionary, where=str(p), local_fields=local_fields)
 
     @classmethod
-    def from_dict(cls, data: Any, dictionary: Dictionary, *, where: str = "mapping") -> Mapping_:
+    def from_dict(cls, data: Any, dictionary: Dictionary, *, where: str = "mapping",
+                  local_fields: Iterable[LocalFieldSpec] | None = None) -> Mapping_:
         if not isinstance(data, dict):
             raise MappingError(f"{where}: must be a mapping with 'columns'")
         if data.get("format", MAPPING_FORMAT) != MAPPING_FORMAT:
@@ -259,7 +302,8 @@ class Mapping_:
                 spec = "ignore"
             if not isinstance(spec, str):
                 raise MappingError(f"{at}: target must be text, e.g. prs_first_name or ignore")
-            target = parse_target(spec, dictionary, where=at)
+            target = parse_target(spec, dictionary, where=at,
+                                  local_fields=None if local_fields is None else tuple(local_fields))
             if date_format is not None:
                 if date_format not in ALLOWED_DATE_FORMATS:
                     raise MappingError(
@@ -367,7 +411,7 @@ def guess_target(
     synonyms: Synonyms,
     *,
     source_format: str = "csv",
-    local_fields: Iterable[str] = (),
+    local_fields: Iterable[LocalFieldSpec] | None = None,
     languages: tuple[str, ...] = LANGUAGES,
 ) -> Target:
     """The most likely target of one column, with a confidence and the reason."""
@@ -384,16 +428,22 @@ def guess_target(
         return replace(IGNORE, reason="form system column")
     if h.startswith("_") and source_format in ("kobo", "odk"):
         return replace(IGNORE, reason="form system column")
-    if h in set(local_fields):
-        return Target("local", h, reason="declared local field")
-    if h.casefold().startswith(LOCAL_PREFIX) and len(h) > len(LOCAL_PREFIX):
-        name = h[len(LOCAL_PREFIX):]
-        if _NAME.match(name):
-            return Target("local", name, reason="local_ column")
+    declared = {lf.name: lf for lf in local_fields} if local_fields is not None else None
+    if declared is not None:
+        for lf in declared.values():
+            if norm(h) in (norm(lf.name), norm(lf.label)) or norm(h.split("/")[-1]) == norm(lf.name):
+                return Target("local", lf.name, reason="declared local field")
+    if LOCAL_NAME.match(h):
+        if declared is not None and h not in declared:
+            return replace(IGNORE, reason=f"{h} is not a declared local field of this organisation")
+        return Target("local", h, reason="local field column")
     if source_format == "ctdc":
         found = ctdc_target(h)
         if found is not None:
-            return replace(parse_target(found[0], dictionary), reason=found[1])
+            target = parse_target(found[0], dictionary)
+            if target.kind.startswith("local") and declared is not None and target.name not in declared:
+                return replace(IGNORE, reason=f"{target.name} is not a declared local field")
+            return replace(target, reason=found[1])
     # Exact field names, also inside group paths, and field/choice flag columns.
     for parts in _segments(h, source_format):
         if len(parts) >= 2:
@@ -468,7 +518,7 @@ def guess_mapping(
     synonyms: Synonyms,
     *,
     source_format: str = "csv",
-    local_fields: Iterable[str] = (),
+    local_fields: Iterable[LocalFieldSpec] | None = None,
     headerless: Iterable[int] = (),
     values: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Mapping_:
@@ -478,7 +528,7 @@ def guess_mapping(
     the other is ignored with the reason. Any number of columns may feed a multi-select.
     """
     skip = set(headerless)
-    local = tuple(local_fields)
+    local = tuple(local_fields) if local_fields is not None else None
     columns: dict[str, Target] = {}
     for i, h in enumerate(headers):
         if i in skip:

@@ -35,7 +35,7 @@ from tipdata.engines.standard import Dictionary, Field, ValueNotAllowedError, lo
 from . import __version__ as ENGINE_VERSION
 from .ctdc import ctdc_postprocess, looks_like_ctdc
 from .errors import FileFormatError, MappingError
-from .mapping import FORM_SYSTEM, REPORT_COLUMNS, Mapping_, Target, guess_mapping
+from .mapping import FORM_SYSTEM, REPORT_COLUMNS, LocalFieldSpec, Mapping_, Target, guess_mapping
 from .readers import Limits, SourceRow, Table, read_csv, read_csv_zip, read_xlsx
 from .sniff import TextInfo, detect_encoding, file_kind
 from .synonyms import Synonyms, load_synonyms, norm
@@ -181,6 +181,15 @@ class Plan:
     limits: Limits
     skip_rows: frozenset[int] = frozenset()
     notes: list[str] = field(default_factory=list)
+    local_fields: dict[str, LocalFieldSpec] | None = None
+
+    def mapped_fields(self) -> set[str]:
+        """Dictionary fields and local fields this import writes (a re-import replaces
+        exactly these on the records it updates)."""
+        out: set[str] = set()
+        for m in (self.mapping, *self.repeat_mappings.values()):
+            out.update(t.name for t in m.columns.values() if t.kind in ("field", "choice", "local", "local_choice"))
+        return out
 
     @property
     def encoding(self) -> str | None:
@@ -282,7 +291,7 @@ def plan_import(
     limits: Limits = Limits(),
     dictionary: Dictionary | None = None,
     synonyms: Synonyms | None = None,
-    local_fields: tuple[str, ...] = (),
+    local_fields: tuple[LocalFieldSpec, ...] | list[LocalFieldSpec] | None = None,
 ) -> Plan:
     """Read the file's structure and decide how to import it (nothing is imported yet).
 
@@ -339,15 +348,18 @@ def plan_import(
                 headerless.discard(i)
         main.headers = renamed
         main.headerless = frozenset(headerless)
+    locals_ = tuple(local_fields) if local_fields is not None else None
     if isinstance(mapping, Mapping_):
         chosen = mapping.check_headers(main.headers, where=p.name)
     elif isinstance(mapping, dict):
-        chosen = Mapping_.from_dict(mapping, dictionary).check_headers(main.headers, where=p.name)
+        chosen = Mapping_.from_dict(mapping, dictionary, local_fields=locals_).check_headers(
+            main.headers, where=p.name)
     elif mapping is not None:
-        chosen = Mapping_.load(mapping, dictionary).check_headers(main.headers, where=p.name)
+        chosen = Mapping_.load(mapping, dictionary, local_fields=locals_).check_headers(
+            main.headers, where=p.name)
     else:
         chosen = guess_mapping(
-            main.headers, dictionary, synonyms, source_format=fmt, local_fields=local_fields,
+            main.headers, dictionary, synonyms, source_format=fmt, local_fields=locals_,
             headerless=main.headerless,
         )
     chosen.source_format = fmt
@@ -360,13 +372,14 @@ def plan_import(
         )
     repeat_mappings = {
         t.name: guess_mapping(t.headers, dictionary, synonyms, source_format=fmt,
-                              local_fields=local_fields, headerless=t.headerless)
+                              local_fields=locals_, headerless=t.headerless)
         for t in repeats
     }
     return Plan(
         path=p, kind=kind, format=fmt, text=text, table=main, repeats=repeats, mapping=chosen,
         repeat_mappings=repeat_mappings, dictionary=dictionary, synonyms=synonyms, limits=limits,
         skip_rows=frozenset(skip), notes=notes,
+        local_fields=None if locals_ is None else {lf.name: lf for lf in locals_},
     )
 
 
@@ -448,7 +461,11 @@ class _Mapper:
                     if self.values.flag(raw):
                         flags[target.name].append((header, target.codes))
                 elif kind == "local":
-                    out.local[target.name] = _local_value(raw)
+                    declared = self.plan.local_fields
+                    if declared is not None and target.name in declared:
+                        out.local[target.name] = self.values.map_local(declared[target.name], raw)
+                    else:
+                        out.local[target.name] = _local_value(raw)
                 elif kind == "local_choice":
                     if self.values.flag(raw):
                         bucket = out.local.setdefault(target.name, [])
@@ -720,7 +737,8 @@ class IntakeRun:
         elif "registered_year" in meta:
             meta["registered_on"] = dt.date(meta["registered_year"], 1, 1)
             meta["registered_on_source"] = "year only: 1 January used"
-            parsed.local.setdefault("ctdc_year_of_registration", meta["registered_year"])
+            if self.plan.local_fields is None or "local_ctdc_year_of_registration" in self.plan.local_fields:
+                parsed.local.setdefault("local_ctdc_year_of_registration", meta["registered_year"])
         return meta
 
     def _row_checks(self, values: dict[str, Any], parsed: _Parsed, meta: dict[str, Any], row: int,
@@ -762,7 +780,7 @@ class IntakeRun:
                         values[name] = "\n\n".join(v for v in (values.get(name), value) if v)
                 else:
                     entry[name] = _jsonable(value)
-            entry.update({f"local:{k}": _jsonable(v) for k, v in parsed.local.items()})
+            entry.update({k: _jsonable(v) for k, v in parsed.local.items()})
             if entry:
                 repeats.setdefault(sheet, []).append(entry)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -403,6 +404,56 @@ class ValueMapper:
         if not number.is_finite():
             raise ValueProblem(self.expected(f))
         return int(number) if number == number.to_integral_value() else float(number)
+
+    def map_local(self, spec: Any, raw: Any) -> Any:
+        """A value of a declared local field (``mapping.LocalFieldSpec``), JSON-ready."""
+        if spec.type == "boolean":
+            if isinstance(raw, bool):
+                return raw
+            if isinstance(raw, int | float) and raw in (0, 1):
+                return bool(raw)
+            key = norm(cell_text(raw))
+            if key in self._bool:
+                return self._bool[key]
+            raise ValueProblem("yes or no (also true/false, 1/0)")
+        if spec.type == "number":
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                return int(raw) if float(raw).is_integer() else raw
+            try:
+                number = Decimal(cell_text(raw))
+            except InvalidOperation:
+                raise ValueProblem("a number") from None
+            return int(number) if number == number.to_integral_value() else float(number)
+        if spec.type == "date":
+            return parse_date(raw, today=self.today)[0].isoformat()
+        if spec.type in ("select_one", "select_multiple"):
+            by_key: dict[str, str] = {}
+            for code, label in spec.values:
+                by_key.setdefault(norm(label), code)
+                by_key[norm(code)] = code
+            if isinstance(raw, str) and raw.strip().startswith("["):
+                try:
+                    raw = json.loads(raw)
+                except ValueError:
+                    pass
+            if isinstance(raw, list | tuple):
+                parts = [cell_text(p) for p in raw]
+            else:
+                text = cell_text(raw)
+                whole = by_key.get(norm(text))
+                parts = [text] if whole is not None else [p for p in re.split(r"[;,|\n\s]+", text) if p]
+            codes = [by_key.get(norm(p)) for p in parts]
+            if any(c is None for c in codes) or not codes:
+                raise ValueProblem(f"one of {', '.join(spec.codes)}")
+            if spec.type == "select_one":
+                if len(codes) != 1:
+                    raise ValueProblem(f"one code of {', '.join(spec.codes)}")
+                return codes[0]
+            return list(dict.fromkeys(c for c in codes if c))
+        text = cell_text(raw)
+        if len(text) > 500:
+            raise ValueProblem("text of at most 500 characters (local fields hold no narratives)")
+        return text
 
     def flag(self, raw: Any) -> bool:
         """A 0/1 choice column (Kobo's split select_multiple, CTDC's flags): set or not."""
