@@ -233,3 +233,16 @@ def test_case_page_actions_post_as_allowed_roles_only(make_org: Any, make_user: 
     client.post("/login/", {"username": "do2", "password": PASSWORD})
     assert client.post(f"{base}/comment/", {"text": "x"}).status_code == 404
     assert "border crossing" not in client.get(f"{base}/").content.decode()
+
+
+def test_no_inline_styles_or_scripts_in_templates() -> None:
+    """The CSP forbids them; they would silently not work."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "src" / "tipdata"
+    offenders = []
+    for template in root.rglob("templates/**/*.html"):
+        text = template.read_text()
+        if ' style="' in text or "<style" in text or " onclick=" in text or ("<script" in text and "src=" not in text.split("<script", 1)[1].split(">", 1)[0] and 'type="application/json"' not in text.split("<script", 1)[1].split(">", 1)[0]):
+            offenders.append(str(template.relative_to(root)))
+    assert not offenders, offenders
