@@ -19,7 +19,9 @@ class Command(BaseCommand):
         show = sub.add_parser("show", help="Print one field with its values and definitions.")
         show.add_argument("field", help="field name, e.g. vic_MethodsOfControl")
         export = sub.add_parser("export", help="Print the whole dictionary.")
-        export.add_argument("--format", choices=["json", "csv"], default="json")
+        export.add_argument("--format", choices=["json", "csv", "xlsform"], default="json")
+        export.add_argument("--out", help="file to write (required for xlsform, an .xlsx workbook)")
+        export.add_argument("--org", help="xlsform: add this organisation's local fields")
 
     def handle(self, *args: Any, **options: Any) -> None:
         dictionary = load_dictionary()
@@ -29,6 +31,12 @@ class Command(BaseCommand):
             except UnknownFieldError as exc:
                 raise CommandError(str(exc)) from exc
             self._show(fld)
+        elif options["format"] == "xlsform":
+            from tipdata.intake.xlsform import xlsform_export
+
+            if not options["out"]:
+                raise CommandError("--format xlsform writes a workbook: give --out FILE.xlsx")
+            self.stdout.write(str(xlsform_export(out=options["out"], org_slug=options["org"])))
         elif options["format"] == "json":
             # The document form carries the CC BY 4.0 attribution that any copy must keep.
             self.stdout.write(json.dumps(dictionary.to_document(), ensure_ascii=False, indent=2))
