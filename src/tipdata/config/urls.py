@@ -13,6 +13,8 @@ urlpatterns = [
     path("practice/", include("tipdata.practice.urls")),
     path("quality/", include("tipdata.quality.urls")),
     path("audit/", include("tipdata.audit.urls")),
+    path("releases/", include("tipdata.sharing.urls")),
+    path("estimation/", include("tipdata.estimation.urls")),
     path("", include("tipdata.web.urls")),
 ]
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tipdata.practice",
     "tipdata.estimation",
     "tipdata.quality",
+    "tipdata.sharing",
     "tipdata.demo",
     "tipdata.web",
 ]
