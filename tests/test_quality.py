@@ -262,3 +262,46 @@ def test_the_command_lists_checks_and_prints_the_default_spec() -> None:
     out = io.StringIO()
     call_command("quality", "checks", "--json", stdout=out)
     assert json.loads(out.getvalue())["checks"]["required_fields"]["enabled"] is True
+
+
+def test_an_organisation_stores_its_own_spec_and_reports_use_it(make_org: Any, make_user: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tipdata.quality.services import quality_spec_set
+
+    org = make_org()
+    admin = make_user(org, "admin")
+    case_create(organisation=org, actor=admin, victim=_person(org, admin), registered_on=dt.date(2026, 1, 5))
+    before = quality_report(batch_membership(org), channel="test").result
+    assert any(i.check == "required_fields" for i in before.issues)
+    quality_spec_set(organisation=org, actor=admin, spec={"checks": {"required_fields": False}})
+    after = quality_report(batch_membership(org), channel="test")
+    assert after.custom_spec and not any(i.check == "required_fields" for i in after.result.issues)
+    event = AuditEvent.objects.filter(action="quality.spec_set").last()
+    assert event is not None and event.changes["new"] == {"checks": {"required_fields": False}}
+    with pytest.raises(ValidationError, match=r"checks\.required_field"):
+        quality_spec_set(organisation=org, actor=admin, spec={"checks": {"required_field": False}})
+    with pytest.raises(ValidationError, match="as_of"):
+        quality_spec_set(organisation=org, actor=admin, spec={"as_of": "2026-01-01"})
+    # another organisation keeps the defaults
+    other = make_org("Other", country="TH")
+    assert not quality_report(batch_membership(other), channel="test").custom_spec
+    quality_spec_set(organisation=org, actor=admin, spec=None)
+    assert any(i.check == "required_fields" for i in quality_report(batch_membership(org), channel="test").result.issues)
+
+
+def test_the_spec_command_sets_shows_and_resets(make_org: Any, tmp_path: Path) -> None:
+    org = make_org()
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"checks": {"stale_open_record": {"months": 3}}}))
+    out = io.StringIO()
+    call_command("quality", "spec", "--org", org.slug, "--set", str(spec), stdout=out)
+    shown = json.loads(out.getvalue())
+    assert shown["stored"] == {"checks": {"stale_open_record": {"months": 3}}}
+    assert shown["effective"]["checks"]["stale_open_record"] == {"enabled": True, "months": 3}
+    spec.write_text(json.dumps({"custom": [{"slug": "x"}]}))
+    with pytest.raises(CommandError, match="custom\\[0\\].slug"):
+        call_command("quality", "spec", "--org", org.slug, "--set", str(spec))
+    out = io.StringIO()
+    call_command("quality", "spec", "--org", org.slug, "--reset", stdout=out)
+    assert json.loads(out.getvalue())["stored"] == {}

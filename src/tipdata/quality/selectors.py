@@ -113,6 +113,14 @@ def _coded(values: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(values or {})
 
 
+def quality_spec_for(organisation: Organisation) -> dict[str, Any]:
+    """The organisation's stored spec overrides ({} when it uses the defaults)."""
+    from tipdata.quality.models import QualitySettings
+
+    stored = QualitySettings.objects.filter(organisation=organisation).first()
+    return dict(stored.spec) if stored else {}
+
+
 @dataclass
 class QualityReport:
     """A quality result with what the page needs: which records link to a case page."""
@@ -120,6 +128,7 @@ class QualityReport:
     result: QualityResult
     organisation: Organisation
     linkable: bool  # may the viewer open the case pages the issues point at
+    custom_spec: bool = False  # the organisation's stored spec (not the defaults) was used
 
 
 def quality_report(
@@ -128,10 +137,14 @@ def quality_report(
 ) -> QualityReport:
     """Run the organisation's quality checks over the cases the membership may open.
 
-    The run is audited (who, which organisation, how many records and issues) — without
-    any value from the records.
+    ``spec`` replaces the organisation's stored spec for this run (``None``: use the stored
+    one, or the defaults). The run is audited (who, which organisation, how many records
+    and issues) — without any value from the records.
     """
     records = quality_records(membership)
+    if spec is None:
+        spec = quality_spec_for(membership.organisation)
+    custom = bool(spec)
     result = run_quality(records, spec, today=today)
     audit_record(
         action="quality.report", actor=actor, organisation=membership.organisation,
@@ -139,4 +152,4 @@ def quality_report(
         changes={"channel": channel, "records": result.records, "issues": len(result.issues),
                  "as_of": result.spec["as_of"]},
     )
-    return QualityReport(result, membership.organisation, may_open_case_records(membership))
+    return QualityReport(result, membership.organisation, may_open_case_records(membership), custom)

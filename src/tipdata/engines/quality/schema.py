@@ -214,6 +214,7 @@ def normalise(records: Iterable[Mapping[str, Any]], dictionary: Dictionary) -> N
     seen: dict[str, int] = {}
     unknown: dict[str, int] = {}
     sealed_given: set[str] = set()
+    validated: dict[tuple[str, Any], Any] = {}
     field_cache: dict[str, Field | None] = {}
     for index, rec in enumerate(records):
         rid_raw = rec.get("record_id")
@@ -277,13 +278,19 @@ def normalise(records: Iterable[Mapping[str, Any]], dictionary: Dictionary) -> N
                 problems.append(f"{where}: field {fld.name} is given twice (as {column!r} and another spelling)")
                 continue
             row.raw[fld.name] = value
-            try:
-                clean = fld.validate(value)
-            except ValueNotAllowedError as exc:
-                row.invalid[fld.name] = exc
+            # Codes repeat across records, so each distinct (field, value) is validated once.
+            key = _freeze(value)
+            if key is None:
+                outcome = _validate(fld, value)
             else:
-                if clean is not None:
-                    row.clean[fld.name] = clean
+                cache_key = (fld.name, key)
+                if cache_key not in validated:
+                    validated[cache_key] = _validate(fld, value)
+                outcome = validated[cache_key]
+            if isinstance(outcome, ValueNotAllowedError):
+                row.invalid[fld.name] = outcome
+            elif outcome is not None:
+                row.clean[fld.name] = outcome
         rows.append(row)
     if problems:
         raise QualityInputError(problems)
@@ -298,6 +305,22 @@ def normalise(records: Iterable[Mapping[str, Any]], dictionary: Dictionary) -> N
         for name, count in sorted(unknown.items())
     ]
     return Normalised(rows, warnings)
+
+
+def _validate(fld: Field, value: Any) -> Any:
+    try:
+        return fld.validate(value)
+    except ValueNotAllowedError as exc:
+        return exc
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable key for a value of a simple type (``None``: do not cache it)."""
+    if isinstance(value, bool | int | str):
+        return (type(value).__name__, value)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return ("list", tuple(value))
+    return None
 
 
 def _lookup(dictionary: Dictionary, name: str, cache: dict[str, Field | None]) -> Field | None:

@@ -1,4 +1,4 @@
-"""tipdata quality report|checks: data-quality scores and issues of an organisation's case records."""
+"""tipdata quality report|spec|checks: data-quality scores and issues of an organisation's case records."""
 
 from __future__ import annotations
 
@@ -7,15 +7,20 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tipdata.accounts.models import Organisation
 from tipdata.accounts.selectors import organisation_by_slug
-from tipdata.engines.quality import CHECKS, QualityError, default_spec, format_summary
-from tipdata.quality.selectors import batch_membership, quality_report
+from tipdata.engines.quality import CHECKS, QualityError, default_spec, format_summary, parse_spec
+from tipdata.engines.standard import load_dictionary
+from tipdata.quality.selectors import batch_membership, quality_report, quality_spec_for
+from tipdata.quality.services import quality_spec_set
 
 
 class Command(BaseCommand):
-    help = "Data-quality scores and issues of an organisation's cases (tipdata quality report --org SLUG [--json])."
+    help = ("Data-quality scores and issues of an organisation's cases (tipdata quality report --org SLUG [--json]; "
+            "tipdata quality spec --org SLUG [--set FILE|--reset]; tipdata quality checks).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,6 +30,11 @@ class Command(BaseCommand):
         report.add_argument("--spec", type=Path, help="a JSON quality spec (tipdata quality checks --json shows the default)")
         report.add_argument("--as-of", help="report date YYYY-MM-DD (default: today)")
         report.add_argument("--limit", type=int, default=10, help="fields and records shown in the summary (default 10)")
+        spec = sub.add_parser("spec", help="Show or change an organisation's stored quality spec.")
+        spec.add_argument("--org", required=True, help="organisation slug")
+        what = spec.add_mutually_exclusive_group()
+        what.add_argument("--set", type=Path, metavar="FILE", help="store this JSON spec (only what differs from the defaults)")
+        what.add_argument("--reset", action="store_true", help="go back to the default spec")
         checks = sub.add_parser("checks", help="List the checks and their parameters; --json prints the default spec.")
         checks.add_argument("--json", action="store_true")
 
@@ -35,6 +45,9 @@ class Command(BaseCommand):
         org = organisation_by_slug(options["org"])
         if org is None:
             raise CommandError(f"no organisation with slug {options['org']!r} (tipdata org list shows them)")
+        if options["action"] == "spec":
+            self._spec(org, path=options["set"], reset=options["reset"])
+            return
         spec = self._read_spec(options["spec"])
         today = None
         if options["as_of"]:
@@ -67,6 +80,16 @@ class Command(BaseCommand):
         if not isinstance(data, dict):
             raise CommandError(f"{path}: the spec must be a JSON object")
         return data
+
+    def _spec(self, org: Organisation, *, path: Path | None, reset: bool) -> None:
+        if path is not None or reset:
+            try:
+                quality_spec_set(organisation=org, actor=None, spec=None if reset else self._read_spec(path))
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from exc
+        stored = quality_spec_for(org)
+        self.stdout.write(json.dumps({"organisation": org.slug, "stored": stored,
+                                      "effective": parse_spec(stored, load_dictionary()).to_dict()}, indent=1))
 
     def _checks(self, *, as_json: bool) -> None:
         if as_json:
