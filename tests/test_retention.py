@@ -50,3 +50,34 @@ def test_commands(make_org: Any) -> None:
         call_command("retention", "set", "--org", org.slug, "--years", "0", stdout=out)
     with pytest.raises(CommandError, match="no organisation"):
         call_command("retention", "apply", "--org", "nope", stdout=out)
+
+
+def test_admin_ui_sets_rule_and_erases_with_confirmation(make_org: Any, make_user: Any, client: Any) -> None:
+    from tests.conftest import PASSWORD
+
+    org = make_org()
+    old = _person_with_case(org, date(2016, 6, 1))
+    make_user(org, "admin", username="adm")
+    client.post("/login/", {"username": "adm", "password": PASSWORD})
+    client.post("/cases/retention/", {"years": "5"})  # 2016 closure is past 5 years
+    assert "1 person has expired" in client.get("/cases/retention/").content.decode()
+    client.post("/cases/retention/", {"apply": "yes", "confirm": "nope"})
+    assert Person.objects.get(pk=old.pk).erased_at is None
+    client.post("/cases/retention/", {"apply": "yes", "confirm": "ERASE"})
+    assert Person.objects.get(pk=old.pk).erased_at is not None
+
+
+def test_admin_erases_one_person_from_the_case_page(make_org: Any, make_user: Any, client: Any) -> None:
+    from tests.conftest import PASSWORD
+
+    org = make_org()
+    person = _person_with_case(org, None)
+    case = person.case_links.get().case
+    make_user(org, "caseworker", username="cw")
+    make_user(org, "admin", username="adm")
+    client.post("/login/", {"username": "cw", "password": PASSWORD})
+    assert client.post(f"/cases/{case.public_id}/erase/", {"person": str(person.public_id), "confirm": "ERASE"}).status_code == 404
+    client.post("/login/", {"username": "adm", "password": PASSWORD})
+    client.post(f"/cases/{case.public_id}/erase/", {"person": str(person.public_id), "confirm": "ERASE", "reason": "asked"})
+    person.refresh_from_db()
+    assert person.erased_at is not None and person.sealed == {}

@@ -122,6 +122,7 @@ def case_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         "may_edit": role_has(membership.role, Permission.CASE_EDIT),
         "may_consent": role_has(membership.role, Permission.CONSENT_RECORD),
         "may_refer": role_has(membership.role, Permission.REFERRAL_MAKE),
+        "may_erase": role_has(membership.role, Permission.RETENTION_MANAGE),
     })
 
 
@@ -234,4 +235,52 @@ def case_comment_view(request: HttpRequest, public_id: str) -> HttpResponse:
         case_comment_add(case=case, actor=request.user, text=request.POST.get("text", ""))
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
+    return redirect("case-detail", public_id=case.public_id)
+
+
+@login_required
+def retention_view(request: HttpRequest) -> HttpResponse:
+    """Admins set the retention rule, see what has expired, and erase it."""
+    from tipdata.cases.retention import persons_due, retention_apply, retention_rule_set
+
+    membership = active_membership(request)
+    if membership is None or not role_has(membership.role, Permission.RETENTION_MANAGE):
+        raise Http404
+    org = membership.organisation
+    if request.method == "POST":
+        try:
+            if request.POST.get("years"):
+                retention_rule_set(organisation=org, actor=request.user, years=int(request.POST["years"]))
+                messages.success(request, _("Retention rule saved."))
+            elif request.POST.get("apply") == "yes" and request.POST.get("confirm") == "ERASE":
+                report = retention_apply(organisation=org, actor=request.user, today=timezone.now().date())
+                messages.success(request, _("Erased %(n)s person(s) whose retention had expired.") % {"n": report.erased})
+            else:
+                messages.error(request, _("Type ERASE to confirm: erasure cannot be undone."))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        return redirect("retention")
+    from tipdata.cases.models import RetentionRule
+
+    rule = RetentionRule.objects.filter(organisation=org).first()
+    due = persons_due(org, timezone.now().date())
+    return render(request, "cases/retention.html", {"rule": rule, "due": len(due)})
+
+
+@login_required
+@require_POST
+def person_erase_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An admin erases one person now (for example at their request)."""
+    _membership, case = _case_for_action(request, public_id, Permission.RETENTION_MANAGE)
+    link = case.case_persons.filter(person__public_id=request.POST.get("person", "")).select_related("person").first()
+    if link is None:
+        raise Http404
+    if request.POST.get("confirm") != "ERASE":
+        messages.error(request, _("Type ERASE to confirm: erasure cannot be undone."))
+    else:
+        reason = request.POST.get("reason", "").strip() or "erased on request"
+        from tipdata.cases.services import person_erase
+
+        person_erase(person=link.person, actor=request.user, reason=reason[:200])
+        messages.success(request, _("The person's identifiers were erased. Coded statistics remain."))
     return redirect("case-detail", public_id=case.public_id)
