@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from tipdata.accounts.selectors import active_membership
 from tipdata.engines.quality import DIMENSIONS
+from tipdata.engines.standard import load_dictionary
 from tipdata.quality.selectors import may_view_quality, quality_report
 
 WORST_FIELDS = 15
@@ -31,6 +32,7 @@ def quality_view(request: HttpRequest) -> HttpResponse:
         {"check": check, "title": titles.get(check, check), "type": kind, "count": n}
         for (check, kind), n in result.issue_type_counts().items()
     ]
+    dictionary = load_dictionary()
     caseworkers = sorted(result.scores.caseworkers.items(), key=lambda kv: (kv[1].overall or 0, kv[0]))
     return render(request, "quality/report.html", {
         "report": report,
@@ -42,7 +44,8 @@ def quality_view(request: HttpRequest) -> HttpResponse:
         "records_with_issues": len({i.record_id for i in result.issues if i.record_id is not None}),
         "dataset_issues": result.dataset_issues(),
         "by_check": by_check,
-        "entities": list(result.scores.entities.values()),
+        "entities": [(dictionary.entity(e.entity).label_for(request.LANGUAGE_CODE), e)
+                     for e in result.scores.entities.values()],
         "caseworkers": caseworkers,
         "months": list(result.scores.months.items())[-MONTHS_SHOWN:],
     })
