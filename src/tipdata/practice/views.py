@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,7 +37,10 @@ class ScreeningStartForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lang"].choices = [(code, code) for code in screening.available_languages()]  # type: ignore[attr-defined]
+        names = dict(settings.LANGUAGES)
+        self.fields["lang"].choices = [  # type: ignore[attr-defined]
+            (code, str(names.get(code, code))) for code in screening.available_languages()
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
