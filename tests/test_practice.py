@@ -306,4 +306,4 @@ def test_every_recommendation_link_points_at_something_real() -> None:
                 assert re.fullmatch(r"/[a-z0-9/-]*/", link.target), link.target
     resolving = [lk.target for q in load_questionnaire().questions for lk in q.links
                  if lk.kind == "page" and _resolves(lk.target)]
-    assert {"/cases/", "/standard/", "/practice/screening/", "/quality/"} <= set(resolving)
+    assert {"/cases/", "/standard/", "/practice/screening/", "/quality/", "/cases/retention/", "/releases/"} <= set(resolving)
