@@ -246,3 +246,30 @@ def test_no_inline_styles_or_scripts_in_templates() -> None:
         if ' style="' in text or "<style" in text or " onclick=" in text or ("<script" in text and "src=" not in text.split("<script", 1)[1].split(">", 1)[0] and 'type="application/json"' not in text.split("<script", 1)[1].split(">", 1)[0]):
             offenders.append(str(template.relative_to(root)))
     assert not offenders, offenders
+
+
+def test_events_plans_and_perpetrators_with_sealed_narratives(make_org: Any, make_user: Any, client: Any) -> None:
+    org = make_org()
+    make_user(org, "caseworker", username="cw3")
+    case = _case(org, Membership.objects.get(user__username="cw3").user)
+    client.post("/login/", {"username": "cw3", "password": PASSWORD})
+    base = f"/cases/{case.public_id}"
+    client.post(f"{base}/event/", {"hte_Type": "Exploitation", "hte_Country": "MY", "hte_City": "Johor Bahru",
+                                   "hte_Date": "2024-05-01", "hte_Description": "Palm oil plantation near the river"})
+    client.post(f"{base}/plan/", {"spl_Type": "Legal", "spl_Objectives": "Claim unpaid wages from the broker",
+                                  "spl_PlannedEndDate": "2026-12-31"})
+    client.post(f"{base}/person/", {"role": "perpetrator", "prs_FirstName": "Broker", "prs_SecondName": "Unknownsky",
+                                    "per_RoleInProcess": ["RecruiterOrIntermediary", "Transporter"],
+                                    "per_RoleDetails": "Took passports at the border"})
+    page = client.get(f"{base}/").content.decode()
+    for text in ("Palm oil plantation", "Claim unpaid wages", "Unknownsky", "Took passports", "Johor Bahru"):
+        assert text in page, text
+    bad = client.post(f"{base}/event/", {"hte_Type": "Holiday"}, follow=True).content.decode()
+    assert "Holiday" in bad and "Recruitment" in bad  # the error names the value and what is allowed
+    with connection.cursor() as cursor:
+        for table in ("cases_trafficking_event", "cases_traffickingevent", "cases_supportplan", "cases_person", "cases_caseperson"):
+            if table in connection.introspection.table_names():
+                cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
+                dump = repr(cursor.fetchall())
+                for secret in ("Palm oil", "unpaid wages", "Unknownsky", "passports"):
+                    assert secret not in dump, (table, secret)

@@ -222,3 +222,35 @@ class LocalField(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SupportPlan(models.Model):
+    """HTCDS spl_: a support plan of a case. Objectives and action plan are sealed narratives."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="support_plans")
+    plan_type = models.CharField(max_length=64, help_text="spl_Type code")
+    planned_end = models.DateField(null=True, blank=True)
+    actual_end = models.DateField(null=True, blank=True)
+    sealed = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.plan_type} plan"
+
+
+class TraffickingEvent(models.Model):
+    """HTCDS hte_: recruitment, transit or exploitation, where and when. Street and description are sealed."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    event_type = models.CharField(max_length=32, help_text="hte_Type code")
+    country = models.CharField(max_length=2, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    occurred_on = models.DateField(null=True, blank=True)
+    sealed = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.country}"

@@ -114,6 +114,8 @@ class CaseView:
     identified: bool
     comments: list[dict[str, Any]] = field(default_factory=list)
     referrals: list[dict[str, Any]] = field(default_factory=list)
+    plans: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
 
 
 def case_read(membership: Membership, case: Case, *, channel: str, actor: Any, ip: str = "") -> CaseView:
@@ -146,6 +148,17 @@ def case_read(membership: Membership, case: Case, *, channel: str, actor: Any, i
         for comment in case.comments.select_related("author").order_by("created_at"):
             text = open_values(comment.sealed, key=key, record_ref=f"comment:{comment.pk}").get("cco_case_comment", "")
             comments.append({"author": comment.author.username if comment.author else "", "at": comment.created_at, "text": text})
+    opened = key if identified and case.wrapped_data_key is not None else None
+    plans = [
+        {"type": p.plan_type, "planned_end": p.planned_end, "actual_end": p.actual_end,
+         "text": open_values(p.sealed, key=opened, record_ref=f"plan:{p.pk}") if opened else {}}
+        for p in case.support_plans.order_by("created_at")
+    ]
+    events = [
+        {"type": e.event_type, "country": e.country, "city": e.city, "date": e.occurred_on,
+         "text": open_values(e.sealed, key=opened, record_ref=f"event:{e.pk}") if opened else {}}
+        for e in case.events.order_by("occurred_on", "id")
+    ]
     referrals = [
         {"direction": r.direction, "partner": r.partner_name, "date": r.referred_on, "reason": r.reason}
         for r in case.referrals.order_by("referred_on")
@@ -156,7 +169,7 @@ def case_read(membership: Membership, case: Case, *, channel: str, actor: Any, i
         changes={"channel": channel, "fields": sorted({k for p in persons for k in p.identifiers} | set(narratives))},
         ip_address=ip,
     )
-    return CaseView(case, persons, narratives, identified, comments, referrals)
+    return CaseView(case, persons, narratives, identified, comments, referrals, plans, events)
 
 
 def case_victim_names(cases: list[Case], membership: Membership) -> dict[int, str]:

@@ -386,3 +386,72 @@ def case_comment_add(*, case: Case, actor: Any, text: str) -> Any:
         audit_record(action="case.comment", actor=actor, organisation=case.organisation, object_type="case",
                      object_id=case.public_id, changes={"sealed_fields": ["cco_case_comment"]})
     return comment
+
+
+def _case_key(case: Case) -> Any:
+    if case.wrapped_data_key is None:
+        raise ValidationError("this case's data were erased")
+    return data_key_open(wrapped=bytes(case.wrapped_data_key), org_key_id=case.org_key_id,
+                         record_ref=f"case:{case.public_id}")
+
+
+def support_plan_add(*, case: Case, actor: Any, values: dict[str, Any]) -> Any:
+    """Add a support plan from HTCDS spl_ values (type, dates, objectives, action plan)."""
+    from tipdata.cases.models import SupportPlan
+
+    to_seal, coded = _split_person_values(values)
+    if not coded.get("spl_type"):
+        raise ValidationError("spl_type: required (the kind of support)")
+    planned, actual = coded.get("spl_planned_end_date"), coded.get("spl_actual_end_date")
+    key = _case_key(case)
+    with transaction.atomic():
+        plan = SupportPlan.objects.create(
+            organisation=case.organisation, case=case, plan_type=coded["spl_type"],
+            planned_end=date.fromisoformat(planned) if planned else None,
+            actual_end=date.fromisoformat(actual) if actual else None,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        plan.sealed = seal_values(to_seal, key=key, record_ref=f"plan:{plan.pk}")
+        plan.save(update_fields=["sealed"])
+        audit_record(action="case.support_plan", actor=actor, organisation=case.organisation, object_type="case",
+                     object_id=case.public_id, changes={"spl_type": coded["spl_type"], "sealed_fields": sorted(to_seal)})
+    return plan
+
+
+def trafficking_event_add(*, case: Case, actor: Any, values: dict[str, Any]) -> Any:
+    """Add a historic trafficking event from HTCDS hte_ values."""
+    from tipdata.cases.models import TraffickingEvent
+
+    to_seal, coded = _split_person_values(values)
+    if not coded.get("hte_type"):
+        raise ValidationError("hte_type: required (Recruitment, Transit or Exploitation)")
+    when = coded.get("hte_date")
+    if when and date.fromisoformat(when) > timezone.now().date():
+        raise ValidationError(f"hte_date: {when} is in the future")
+    key = _case_key(case)
+    with transaction.atomic():
+        event = TraffickingEvent.objects.create(
+            organisation=case.organisation, case=case, event_type=coded["hte_type"],
+            country=coded.get("hte_country", ""), city=coded.get("hte_city", "")[:120],
+            occurred_on=date.fromisoformat(when) if when else None,
+        )
+        event.sealed = seal_values(to_seal, key=key, record_ref=f"event:{event.pk}")
+        event.save(update_fields=["sealed"])
+        audit_record(action="case.event", actor=actor, organisation=case.organisation, object_type="case",
+                     object_id=case.public_id, changes={"hte_type": coded["hte_type"], "sealed_fields": sorted(to_seal)})
+    return event
+
+
+def case_person_add(*, case: Case, actor: Any, role: str, values: dict[str, Any], context: dict[str, Any]) -> CasePerson:
+    """Add a perpetrator or another person to a case (names sealed, per_ context validated)."""
+    if role not in (PersonRole.PERPETRATOR, PersonRole.OTHER):
+        raise ValidationError(f"role {role!r}: add victims with a new case; allowed here: perpetrator, other")
+    # Narrative context (per_RoleDetails) is sealed with the person's other identifiers.
+    narrative = {k: v for k, v in context.items() if is_sealed(k)}
+    _none, ctx = _split_person_values({k: v for k, v in context.items() if k not in narrative})
+    with transaction.atomic():
+        person = person_create(organisation=case.organisation, actor=actor, values={**values, **narrative})
+        link = CasePerson.objects.create(organisation=case.organisation, case=case, person=person, role=role, context=ctx)
+        audit_record(action="case.person_add", actor=actor, organisation=case.organisation, object_type="case",
+                     object_id=case.public_id, changes={"role": role, "person": str(person.public_id)})
+    return link

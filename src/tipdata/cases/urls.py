@@ -12,4 +12,7 @@ urlpatterns = [
     path("<str:public_id>/referral/", views.case_referral_view, name="case-referral"),
     path("<str:public_id>/comment/", views.case_comment_view, name="case-comment"),
     path("<str:public_id>/erase/", views.person_erase_view, name="person-erase"),
+    path("<str:public_id>/plan/", views.case_plan_view, name="case-plan"),
+    path("<str:public_id>/event/", views.case_event_view, name="case-event"),
+    path("<str:public_id>/person/", views.case_person_view, name="case-person"),
 ]

@@ -27,11 +27,14 @@ from tipdata.cases.services import (
     EditConflictError,
     case_comment_add,
     case_create,
+    case_person_add,
     case_update,
     consent_record,
     consent_withdraw,
     person_create,
     referral_create,
+    support_plan_add,
+    trafficking_event_add,
 )
 from tipdata.engines.standard import load_dictionary
 
@@ -123,6 +126,10 @@ def case_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         "may_consent": role_has(membership.role, Permission.CONSENT_RECORD),
         "may_refer": role_has(membership.role, Permission.REFERRAL_MAKE),
         "may_erase": role_has(membership.role, Permission.RETENTION_MANAGE),
+        "plan_types": _choices("spl_Type", request.LANGUAGE_CODE),
+        "event_types": _choices("hte_Type", request.LANGUAGE_CODE),
+        "perpetrator_roles": _choices("per_RoleInProcess", request.LANGUAGE_CODE),
+        "genders": _choices("prs_Gender", request.LANGUAGE_CODE),
     })
 
 
@@ -283,4 +290,55 @@ def person_erase_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
         person_erase(person=link.person, actor=request.user, reason=reason[:200])
         messages.success(request, _("The person's identifiers were erased. Coded statistics remain."))
+    return redirect("case-detail", public_id=case.public_id)
+
+
+def _values_from_post(request: HttpRequest, names: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in names:
+        many = request.POST.getlist(name)
+        values[name] = many if len(many) > 1 else (many[0] if many else "")
+    return values
+
+
+@login_required
+@require_POST
+def case_plan_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    _membership, case = _case_for_action(request, public_id, Permission.CASE_EDIT)
+    try:
+        support_plan_add(case=case, actor=request.user, values=_values_from_post(
+            request, ["spl_Type", "spl_Objectives", "spl_ActionPlan", "spl_PlannedEndDate", "spl_ActualEndDate"]))
+        messages.success(request, _("Support plan added."))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("case-detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def case_event_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    _membership, case = _case_for_action(request, public_id, Permission.CASE_EDIT)
+    try:
+        trafficking_event_add(case=case, actor=request.user, values=_values_from_post(
+            request, ["hte_Type", "hte_Country", "hte_City", "hte_Date", "hte_Description"]))
+        messages.success(request, _("Event added."))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("case-detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def case_person_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    _membership, case = _case_for_action(request, public_id, Permission.CASE_EDIT)
+    try:
+        case_person_add(
+            case=case, actor=request.user, role=request.POST.get("role", "perpetrator"),
+            values=_values_from_post(request, ["prs_FirstName", "prs_SecondName", "prs_Gender"]),
+            context={"per_RoleInProcess": request.POST.getlist("per_RoleInProcess"),
+                     "per_RoleDetails": request.POST.get("per_RoleDetails", "")},
+        )
+        messages.success(request, _("Person added to the case."))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
     return redirect("case-detail", public_id=case.public_id)
