@@ -33,6 +33,14 @@ REQUIRED_LISTS = (
     "trafficking_event_type",
     "perpetrator_role",
     "organisation_type",
+    # complete too, so kept complete
+    "consent",
+    "vulnerabilities",
+    "forcedlabourindustry_tier2",
+    "forcedlabourindustry_tier3",
+    "migrant_type",
+    "international_protection",
+    "other_migration_status",
 )
 # Brand names (Facebook, LINE, TikTok ...) are not translated; only "Other" is.
 PARTLY_TRANSLATED = {"websites_and_apps": ("Other",)}
