@@ -20,7 +20,13 @@ from django.utils import timezone
 from tipdata.accounts.models import Membership, Organisation
 from tipdata.audit.services import audit_record
 from tipdata.cases.models import LocalField
-from tipdata.engines.intake.export import EXPORT_FORMATS, export_columns, write_csv, write_json, write_xlsx
+from tipdata.engines.intake.export import (
+    EXPORT_FORMATS,
+    export_columns,
+    write_csv,
+    write_json,
+    write_xlsx,
+)
 from tipdata.engines.standard import load_dictionary
 from tipdata.intake.selectors import export_records, may_export, may_export_identified
 

@@ -446,7 +446,7 @@ class _Store:
     def _adopt_case(self, record: CleanRecord) -> ImportedRow | None:
         """A tipdata export imported back into the organisation it came from: the case id
         names the existing case; remember the key so later imports find it directly."""
-        case = Case.objects.filter(organisation=self.organisation, public_id=record.case_id).first()
+        case = Case.objects.filter(organisation=self.organisation, public_id=str(record.case_id)).first()
         if case is None:
             return None
         link = CasePerson.objects.filter(case=case, role=PersonRole.VICTIM).select_related("person").first()

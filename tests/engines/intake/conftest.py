@@ -59,7 +59,7 @@ def kobo_rows() -> list[list[Any]]:
     column and as 0/1 columns, system columns; three good submissions and two bad ones."""
     def row(i: int, first: str, second: str, birth: str, gender: str, nat: str, status: str,
             moc: str, flags: tuple[int, int, int], types: str, case_status: str, ref_date: str) -> list[Any]:
-        return ["2024-03-0%dT09:00:00.000+07:00" % i, "2024-03-0%dT09:30:00.000+07:00" % i, "TRUE",
+        return [f"2024-03-0{i}T09:00:00.000+07:00", f"2024-03-0{i}T09:30:00.000+07:00", "TRUE",
                 first, second, birth, gender, nat, status, moc, *flags, types, case_status, ref_date,
                 "vSmt4GQA3C9uBMLPEVfgND", 1000 + i, f"0b6c1f4e-1d1b-4c66-9d3b-0000000000{i:02d}",
                 f"2024-03-0{i}T02:31:00", "", "", "submitted_via_web", "", "", i]

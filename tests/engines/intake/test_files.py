@@ -7,7 +7,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tipdata.engines.intake import FileFormatError, LimitError, Limits, MappingError, plan_import, read_all
+from tipdata.engines.intake import (
+    FileFormatError,
+    LimitError,
+    Limits,
+    MappingError,
+    plan_import,
+    read_all,
+)
 from tipdata.engines.intake.sniff import detect_encoding, file_kind
 
 from .conftest import TODAY, write_csv, write_xlsx
@@ -114,7 +121,7 @@ def test_text_named_xlsx_is_refused_with_format_xlsx(tmp_path: Path) -> None:
 
 def test_undecodable_text_names_the_byte(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
-    path.write_bytes("First name\nA\n".encode() + b"\x81\x8d\x90\x9d")
+    path.write_bytes(b"First name\nA\n" + b"\x81\x8d\x90\x9d")
     with pytest.raises(FileFormatError, match="not UTF-8"):
         detect_encoding(path)
 

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tipdata.engines.intake import ColumnMapping, MappingError, guess_mapping, load_synonyms, plan_import
+from tipdata.engines.intake import (
+    ColumnMapping,
+    MappingError,
+    guess_mapping,
+    load_synonyms,
+    plan_import,
+)
 from tipdata.engines.intake.mapping import LocalFieldSpec
 from tipdata.engines.standard import load_dictionary
 

@@ -10,7 +10,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tipdata.engines.intake import CleanRecord, IntakeRun, QuarantinedRow, QuarantineWriter, plan_import, read_all
+from tipdata.engines.intake import (
+    CleanRecord,
+    IntakeRun,
+    QuarantinedRow,
+    QuarantineWriter,
+    plan_import,
+    read_all,
+)
 
 from .conftest import TODAY, kobo_rows, needs_toolkit, write_csv
 

@@ -67,7 +67,7 @@ FORM_SYSTEM = frozenset({
     "_submission__tags", "SubmissionDate", "meta-instanceName", "SubmitterID", "SubmitterName",
     "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
     "FormVersion", "PARENT_KEY", "meta/rootUuid", "_uuid", "KEY", "meta/instanceID",
-    "meta-instanceID", "instanceID", "calculate", "__version__",
+    "meta-instanceID", "instanceID", "calculate",
 })  # fmt: skip
 REPORT_COLUMNS = frozenset({"tipdata_reasons", "tipdata_row"})
 LOCAL_PREFIX = "local_"
@@ -462,10 +462,10 @@ def guess_target(
     for parts in _segments(h, source_format):
         key = norm(parts[-1])
         if key in index:
-            kind, target, lang = index[key]
+            kind, name, lang = index[key]
             if kind == "meta":
-                return Target("meta", target, confidence=0.9, reason=f"case column name ({lang})")
-            return Target("field", dictionary.field(target).name, confidence=0.9,
+                return Target("meta", name, confidence=0.9, reason=f"case column name ({lang})")
+            return Target("field", dictionary.field(name).name, confidence=0.9,
                           reason=f"common column name ({lang})")
         hit = labels.get(key)
         if hit is not None:

@@ -36,7 +36,7 @@ from . import __version__ as ENGINE_VERSION
 from .ctdc import ctdc_postprocess, looks_like_ctdc
 from .errors import FileFormatError, MappingError
 from .mapping import FORM_SYSTEM, REPORT_COLUMNS, LocalFieldSpec, Mapping_, Target, guess_mapping
-from .readers import Limits, SourceRow, Table, read_csv, read_csv_zip, read_xlsx
+from .readers import DEFAULT_LIMITS, Limits, SourceRow, Table, read_csv, read_csv_zip, read_xlsx
 from .sniff import TextInfo, detect_encoding, file_kind
 from .synonyms import Synonyms, load_synonyms, norm
 from .values import Mapped, ValueMapper, ValueProblem, cell_text, is_missing, parse_date
@@ -288,7 +288,7 @@ def plan_import(
     mapping: Mapping_ | str | Path | dict[str, Any] | None = None,
     sheet: str | None = None,
     encoding: str | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     dictionary: Dictionary | None = None,
     synonyms: Synonyms | None = None,
     local_fields: tuple[LocalFieldSpec, ...] | list[LocalFieldSpec] | None = None,

@@ -41,6 +41,9 @@ class Limits:
         return {"max_columns": self.max_columns, "max_rows": self.max_rows}
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(frozen=True)
 class SourceRow:
     """One data row: ``cells`` has one value per header (padded with ``None``); ``extra``
@@ -194,7 +197,7 @@ def sniff_delimiter(sample: str) -> CsvDialect:
 
 
 def read_csv(
-    source: str | Path | ByteSource, text: TextInfo, *, limits: Limits = Limits(),
+    source: str | Path | ByteSource, text: TextInfo, *, limits: Limits = DEFAULT_LIMITS,
     name: str | None = None,
 ) -> Table:
     """A CSV file (any delimiter of ``DELIMITERS``) as a table; the first non-blank row is
@@ -264,7 +267,7 @@ def read_csv(
     )
 
 
-def read_csv_zip(path: str | Path, *, limits: Limits = Limits()) -> list[tuple[Table, TextInfo]]:
+def read_csv_zip(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> list[tuple[Table, TextInfo]]:
     """ODK Central's ZIP export: the submissions CSV and one CSV per repeat group, each
     streamed from the archive (shortest name first: the submissions file)."""
     p = Path(path)
@@ -327,13 +330,26 @@ def scan_sheet_xml(path: str | Path, member: str) -> SheetScan:
 
 
 def _open_workbook(path: Path, *, data_only: bool) -> Any:
+    """A read-only workbook from an open file (openpyxl refuses paths whose extension is not
+    .xlsx, and a workbook may well be named .csv); ``_close_workbook`` closes both."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    fh = path.open("rb")
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        fh.close()
         raise FileFormatError(f"{path.name}: not a readable XLSX workbook ({exc})") from exc
+    wb._tipdata_file = fh
+    return wb
+
+
+def _close_workbook(wb: Any) -> None:
+    wb.close()
+    fh = getattr(wb, "_tipdata_file", None)
+    if fh is not None:
+        fh.close()
 
 
 def _cell_value(value: Any) -> Any:
@@ -346,7 +362,7 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def read_xlsx(path: str | Path, *, limits: Limits = Limits()) -> list[Table]:
+def read_xlsx(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> list[Table]:
     """Every non-empty visible sheet of a workbook as a table (saved values, not formulas).
 
     Merged header cells are spread over the columns they cover; a merged top row over a
@@ -378,7 +394,7 @@ def read_xlsx(path: str | Path, *, limits: Limits = Limits()) -> list[Table]:
             if table is not None:
                 tables.append(table)
     finally:
-        wb.close()
+        _close_workbook(wb)
     if not tables:
         raise FileFormatError(f"{p.name}: every sheet is empty")
     return tables
@@ -397,7 +413,7 @@ def _xlsx_table(
             # Read at most one column past the limit, so a 16,384-column sheet costs nothing.
             yield from ws.iter_rows(values_only=True, max_col=limits.max_columns + 1)
         finally:
-            wb.close()
+            _close_workbook(wb)
 
     head: list[list[Any]] = []
     header_index = -1

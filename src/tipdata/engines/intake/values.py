@@ -10,6 +10,7 @@ Buddhist-era years (2564 = 2021) are converted and reported.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import json
@@ -342,9 +343,9 @@ class ValueMapper:
             found = attempt(f, text)
             if found is not None:
                 return tuple(dict.fromkeys(found))
-        parts = [p for p in re.split(r"[;,|\n\s]+", text) if p]
-        bad = next((p for p in parts if self._lookup(f, p) is None), text)
-        raise ValueProblem(self.expected(f), self._suggest(f, bad))
+        pieces = [p for p in re.split(r"[;,|\n\s]+", text) if p]
+        culprit = next((piece for piece in pieces if self._lookup(f, piece) is None), text)
+        raise ValueProblem(self.expected(f), self._suggest(f, culprit))
 
     def _split_labels(self, f: Field, text: str) -> list[str] | None:
         """Labels separated by ``;``, ``,``, ``|`` or line breaks; labels that contain a
@@ -432,10 +433,8 @@ class ValueMapper:
                 by_key.setdefault(norm(label), code)
                 by_key[norm(code)] = code
             if isinstance(raw, str) and raw.strip().startswith("["):
-                try:
+                with contextlib.suppress(ValueError):
                     raw = json.loads(raw)
-                except ValueError:
-                    pass
             if isinstance(raw, list | tuple):
                 parts = [cell_text(p) for p in raw]
             else:
