@@ -179,23 +179,29 @@ def suppress(model: DisclosureModel, threshold: int) -> SuppressionResult:
     graph = _Graph(model)
     _simple_pass(model, status)
     rounds = 0
+    touched: set[Key] | None = None  # first round: every component
     while True:
         rounds += 1
-        exposed = audit(model, status, threshold)
+        exposed = audit(model, status, threshold, only=touched)
         if not exposed:
             return SuppressionResult(threshold, status, rounds)
-        progressed = False
+        touched = set()
         for key in exposed:
             candidate = graph.nearest_visible(key, status)
             if candidate is not None:
                 status[candidate] = SECONDARY
-                progressed = True
-        if not progressed:
+                touched.update((key, candidate))
+        if not touched:
             raise SuppressionError(f"cannot protect {exposed[:3]}: nothing left to withhold near them")
 
 
-def audit(model: DisclosureModel, status: Mapping[Key, str], threshold: int) -> list[Key]:
-    """The primary-suppressed keys a reader could still pin to a single value."""
+def audit(model: DisclosureModel, status: Mapping[Key, str], threshold: int,
+          only: set[Key] | None = None) -> list[Key]:
+    """The primary-suppressed keys a reader could still pin to a single value.
+
+    ``only``: check just the groups of linked quantities holding one of these keys (the
+    others are unchanged since they were last checked).
+    """
     unknown = [k for k, q in model.quantities.items() if (not q.published) or k in status]
     if not unknown:
         return []
@@ -231,14 +237,15 @@ def audit(model: DisclosureModel, status: Mapping[Key, str], threshold: int) -> 
     exposed: list[Key] = []
     for members in components.values():
         primaries = [i for i in members if status.get(unknown[i]) == PRIMARY]
-        if not primaries:
+        if not primaries or (only is not None and not any(unknown[i] in only for i in members)):
             continue
-        exposed.extend(unknown[i] for i in _pinned(members, primaries, rows, unknown, status, threshold))
+        truth = [model.quantities[unknown[i]].value for i in members]
+        exposed.extend(unknown[i] for i in _pinned(members, primaries, rows, unknown, status, threshold, truth))
     return exposed
 
 
 def _pinned(members: list[int], primaries: list[int], rows: list[tuple[dict[int, int], int, str]],
-            unknown: list[Key], status: Mapping[Key, str], threshold: int) -> list[int]:
+            unknown: list[Key], status: Mapping[Key, str], threshold: int, truth: list[int]) -> list[int]:
     local = {g: j for j, g in enumerate(members)}
     lower = np.zeros(len(members))
     upper = np.full(len(members), np.inf)
@@ -263,13 +270,26 @@ def _pinned(members: list[int], primaries: list[int], rows: list[tuple[dict[int,
     integrality = np.ones(len(members))
     pinned = []
     for g in primaries:
+        # The true counts satisfy every fact, so the cell is safe as soon as one other
+        # value is possible: often the first of the two programs settles it.
+        true_value = truth[local[g]]
         objective = np.zeros(len(members))
         objective[local[g]] = 1.0
-        low = milp(objective, integrality=integrality, bounds=bounds, constraints=constraints)
-        high = milp(-objective, integrality=integrality, bounds=bounds, constraints=constraints)
-        if not (low.success and high.success):
-            raise SuppressionError(f"the facts about {unknown[g]} have no solution ({low.message})")
-        if round(low.fun) == round(-high.fun):
+        safe = False
+        for sign in (-1.0, 1.0):
+            # The linear relaxation is much cheaper; when its optimum is a whole-number
+            # point it is also the integer optimum, and it usually is (sums of counts).
+            relaxed = milp(sign * objective, bounds=bounds, constraints=constraints)
+            if relaxed.success and relaxed.x is not None and np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-7):
+                found = relaxed
+            else:
+                found = milp(sign * objective, integrality=integrality, bounds=bounds, constraints=constraints)
+            if not found.success:
+                raise SuppressionError(f"the facts about {unknown[g]} have no solution ({found.message})")
+            if round(sign * found.fun) != true_value:
+                safe = True
+                break
+        if not safe:
             pinned.append(g)
     return pinned
 
