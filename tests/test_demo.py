@@ -83,3 +83,12 @@ def test_every_generated_value_is_valid_for_the_dictionary() -> None:
         dictionary.field("prs_Citizenship").validate(rec.citizenship)
         for name, value in rec.fields.items():
             dictionary.field(name).validate(value)
+
+
+@pytest.mark.parametrize("seed", range(1, 25))
+def test_no_generated_date_lies_in_the_future(seed: int) -> None:
+    from tipdata.demo.generator import GENERATOR_TODAY
+
+    load = generate(seed=seed, persons=300)
+    assert all(p.birthdate <= GENERATOR_TODAY.isoformat() for p in load.persons if p.birthdate)
+    assert all(c.registered_on <= GENERATOR_TODAY.isoformat() for c in load.cases)

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from typing import Any
 
 SYNTHETIC_NOTICE = "SYNTHETIC DEMO DATA - no real person is described."
+# The caseload ends on this day, whatever day it is generated: the same seed, the same data.
+GENERATOR_TODAY = date(2026, 10, 31)
 DEMO_PASSWORD = "Demo-tipdata-2026"  # noqa: S105  (printed by make run; demo only)
 
 ORGANISATIONS: list[dict[str, str]] = [
@@ -209,7 +211,7 @@ def generate(*, seed: int = 1, persons: int = 400) -> DemoCaseload:
     issues: list[PlantedIssue] = []
     profile_weights = [(p[0], p[1]) for p in PROFILES]
     profiles = {p[0]: p for p in PROFILES}
-    today = date(2026, 10, 31)
+    today = GENERATOR_TODAY
     counter = 0
 
     def add_record(org: dict[str, str], person_key: str, base: dict[str, Any], variant: bool) -> DemoPerson:
@@ -332,7 +334,8 @@ def _plant_inconsistencies(rng: random.Random, persons: list[DemoPerson], cases:
     for rec in persons:
         roll = rng.random()
         case = by_record[rec.record_key]
-        if roll < 0.01 and rec.birthdate:
+        # A planted birth date 30 days after registration must still lie in the past.
+        if roll < 0.01 and rec.birthdate and date.fromisoformat(case.registered_on) <= GENERATOR_TODAY - timedelta(days=31):
             rec.birthdate = (date.fromisoformat(case.registered_on) + timedelta(days=30)).isoformat()
             issues.append(PlantedIssue(rec.record_key, "birth_after_registration", "birth date after the case was registered"))
         elif roll < 0.02 and "vic_TypeOfSexExploitation" not in rec.fields:
