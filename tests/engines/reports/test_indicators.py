@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from tests.engines.reports.conftest import rec
-from tipdata.engines.reports import ReportSpec, ReportSpecError, donor_summary, sdg_16_2_2, unodc_global_report
+from tipdata.engines.reports import (
+    ReportSpec,
+    ReportSpecError,
+    donor_summary,
+    sdg_16_2_2,
+    unodc_global_report,
+)
 from tipdata.engines.reports.units import victims
 
 
