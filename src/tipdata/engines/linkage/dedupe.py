@@ -174,6 +174,16 @@ def _blocking_rules(extra_fields: Sequence[str]) -> list[Any]:
     return rules
 
 
+def _batched(fn: Any) -> Any:
+    import pyarrow as pa
+
+    def run(left: Any, right: Any) -> Any:
+        return pa.array([fn(a, b) for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)],
+                        type=pa.int32())
+
+    return run
+
+
 def _db_api(backend: Backend, functions: dict[str, Any], spark_session: Any = None) -> Any:
     if backend == "duckdb":
         import duckdb
@@ -182,8 +192,10 @@ def _db_api(backend: Backend, functions: dict[str, Any], spark_session: Any = No
 
         con = duckdb.connect()
         for name, fn in functions.items():
-            con.create_function(name, fn, [VARCHAR, VARCHAR], INTEGER,  # type: ignore[call-overload]
-                                null_handling="special", side_effects=False)
+            # Arrow UDFs get whole column batches: one Python call per batch instead of
+            # one per row, which is most of the cost of the comparisons.
+            con.create_function(name, _batched(fn), [VARCHAR, VARCHAR], INTEGER,  # type: ignore[call-overload]
+                                type="arrow", null_handling="special", side_effects=False)
         return DuckDBAPI(connection=con)
     if backend == "spark":
         if spark_session is None:
