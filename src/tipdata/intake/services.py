@@ -58,7 +58,7 @@ from tipdata.intake.models import ImportedRow, ImportRun, ImportStatus
 from tipdata.keys.services import data_key_open
 
 log = logging.getLogger(__name__)
-DEFAULT_BATCH = 500
+DEFAULT_BATCH = 1000
 Progress = Callable[[int, int | None], None]
 
 

@@ -441,6 +441,8 @@ class _Mapper:
                 self.active.append((i, mapping.key, Target("key")))
         self.fields = {t.name: plan.dictionary.field(t.name) for _, _, t in self.active
                        if t.kind in ("field", "choice")}
+        # Coded columns hold a few distinct values over and over: remember each verdict.
+        self._memo: dict[tuple[str, Any, str | None], tuple[bool, Any, str | None]] = {}
 
     def parse(self, row: SourceRow, sheet: str | None = None) -> _Parsed:
         out = _Parsed()
@@ -513,21 +515,34 @@ class _Mapper:
                                       f"text of at most {MAX_TEXT:,} characters (found {len(text):,})", sheet))
                 return None
             return text
-        try:
-            mapped: Mapped = self.values.map(f, raw, date_format=self.mapping.date_format(header))
-        except ValueProblem as problem:
-            expected = problem.expected + (f" (did you mean {problem.suggestion!r}?)" if problem.suggestion else "")
-            reasons.append(Reason(row, header, raw, expected, sheet))
+        date_format = self.mapping.date_format(header)
+        memo_key = (f.name, raw, date_format) if isinstance(raw, str | int | float | dt.date) else None
+        verdict = self._memo.get(memo_key) if memo_key is not None else None
+        if verdict is None:
+            verdict = self._verdict(f, raw, date_format)
+            if memo_key is not None:
+                if len(self._memo) > 100_000:
+                    self._memo.clear()  # bounded memory on files with many distinct values
+                self._memo[memo_key] = verdict
+        ok, value, how = verdict
+        if not ok:
+            reasons.append(Reason(row, header, raw, value, sheet))
             return None
+        if how:
+            self.formats[header][how] += 1
+        return value
+
+    def _verdict(self, f: Field, raw: Any, date_format: str | None) -> tuple[bool, Any, str | None]:
+        """(True, value, how it was read) or (False, what was expected, None)."""
+        try:
+            mapped: Mapped = self.values.map(f, raw, date_format=date_format)
+        except ValueProblem as problem:
+            return False, problem.expected + (f" (did you mean {problem.suggestion!r}?)" if problem.suggestion else ""), None
         try:
             value = f.validate(mapped.value)
         except ValueNotAllowedError as exc:
-            expected = self.values.expected(f) + f" ({exc.reason})"
-            reasons.append(Reason(row, header, raw, expected, sheet))
-            return None
-        if mapped.how:
-            self.formats[header][mapped.how] += 1
-        return value
+            return False, self.values.expected(f) + f" ({exc.reason})", None
+        return True, value, mapped.how
 
 
 class _Repeats:
@@ -591,9 +606,10 @@ class IntakeRun:
         self._repeats: _Repeats | None = None
         headers = plan.table.headers
         self._hash_columns = [
-            i for i, h in enumerate(headers)
+            (i, norm(h)) for i, h in enumerate(headers)
             if i not in plan.table.headerless and h not in FORM_SYSTEM and h not in REPORT_COLUMNS
         ]
+        self._part_of: dict[str, str] = {}
         self._meta_cols = {t.name: h for h, t in plan.mapping.columns.items() if t.kind == "meta"}
 
     def results(self, start_after: int = 0) -> Iterator[RowResult]:
@@ -634,10 +650,11 @@ class IntakeRun:
                 self.plan.notes.append(f"{left} repeat-group rows name a submission that is not in the main sheet")
 
     def _content_key(self, row: SourceRow) -> str:
+        cells = row.cells
         parts = sorted(
-            (norm(self.plan.table.headers[i]), cell_text(row.cells[i]))
-            for i in self._hash_columns
-            if i < len(row.cells) and not is_missing(row.cells[i], self.plan.synonyms)
+            (name, cell_text(cells[i]))
+            for i, name in self._hash_columns
+            if i < len(cells) and not is_missing(cells[i], self.plan.synonyms)
         )
         digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
         short = int(digest[:16], 16)
@@ -685,8 +702,12 @@ class IntakeRun:
         victim: dict[str, Any] = {}
         case: dict[str, Any] = {}
         for name, value in values.items():
-            entity = plan.dictionary.field(name).entity
-            part = person if entity in PERSON_ENTITIES else victim if entity in VICTIM_ENTITIES else case
+            where = self._part_of.get(name)
+            if where is None:
+                entity = plan.dictionary.field(name).entity
+                where = "person" if entity in PERSON_ENTITIES else "victim" if entity in VICTIM_ENTITIES else "case"
+                self._part_of[name] = where
+            part = person if where == "person" else victim if where == "victim" else case
             part[name] = _jsonable(value)
         registered, source = meta.get("registered_on"), meta.get("registered_on_source", "")
         self.registered_on_sources[source or "none (the import date is used)"] += 1

@@ -22,12 +22,14 @@ LANGUAGES = ("en", "th", "id", "km", "fil", "vi")
 META_TARGETS = ("registered_on", "reference", "closed_on", "case_id", "submitted_at", "registered_year")
 
 
+@lru_cache(maxsize=1 << 16)  # the same few spellings repeat in every row of a file
 def norm(text: str) -> str:
     """Casefolded letters, marks and digits of any script; nothing else."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LMN")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """``norm`` without the accents of Latin letters (Thai and Khmer marks are kept: they
     are part of the letters, not decoration)."""

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         parser.add_argument("--encoding", help="force a text encoding (default: detected)")
         parser.add_argument("--as", dest="as_user", metavar="USERNAME",
                             help="import as this member (default: the operator at the console)")
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument("--dry-run", action="store_true",
                             help="check and count everything, store nothing (a quarantine file is still written)")
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
