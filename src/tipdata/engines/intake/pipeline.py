@@ -610,6 +610,8 @@ class IntakeRun:
             if i not in plan.table.headerless and h not in FORM_SYSTEM and h not in REPORT_COLUMNS
         ]
         self._part_of: dict[str, str] = {}
+        key = plan.mapping.key
+        self._key_index = headers.index(key) if key and key in headers else None
         self._meta_cols = {t.name: h for h, t in plan.mapping.columns.items() if t.kind == "meta"}
 
     def results(self, start_after: int = 0) -> Iterator[RowResult]:
@@ -627,7 +629,10 @@ class IntakeRun:
                 self.blank_rows += 1
                 continue
             produced += 1
-            key_hint = self._content_key(row)
+            # Rows with a submission key need no content key (and its memory); numbering
+            # of identical keyless rows stays the same on a resumed run.
+            key_cell = row.cells[self._key_index] if self._key_index is not None else None
+            key_hint = self._content_key(row) if is_missing(key_cell, self.plan.synonyms) else ""
             if produced <= start_after:
                 self.rows += 1
                 if self._repeats is not None and self._repeats.parent_column in table.headers:
