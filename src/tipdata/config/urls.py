@@ -15,6 +15,8 @@ urlpatterns = [
     path("audit/", include("tipdata.audit.urls")),
     path("releases/", include("tipdata.sharing.urls")),
     path("estimation/", include("tipdata.estimation.urls")),
+    path("dashboard/", include("tipdata.reports.dashboard_urls")),
+    path("reports/", include("tipdata.reports.urls")),
     path("", include("tipdata.web.urls")),
 ]
 

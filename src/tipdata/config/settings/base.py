@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tipdata.intake",
     "tipdata.practice",
     "tipdata.estimation",
+    "tipdata.reports",
     "tipdata.quality",
     "tipdata.sharing",
     "tipdata.demo",
