@@ -17,6 +17,7 @@ urlpatterns = [
     path("estimation/", include("tipdata.estimation.urls")),
     path("dashboard/", include("tipdata.reports.dashboard_urls")),
     path("reports/", include("tipdata.reports.urls")),
+    path("dedupe/", include("tipdata.linkage.urls")),
     path("", include("tipdata.web.urls")),
 ]
 

@@ -16,6 +16,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from tipdata.engines.names.synthetic import canonical_name
+from tipdata.engines.names.synthetic import name_variant as synthetic_name_variant
+
 SYNTHETIC_NOTICE = "SYNTHETIC DEMO DATA - no real person is described."
 # The caseload ends on this day, whatever day it is generated: the same seed, the same data.
 GENERATOR_TODAY = date(2026, 10, 31)
@@ -74,34 +77,13 @@ RECRUITMENT: list[tuple[str, float]] = [
     ("AtWork", 0.05), ("AtAPlaceOfBusiness", 0.04), ("Other", 0.04),
 ]
 
-# A small bank of names per nationality, in the form a caseworker would type them.
-GIVEN_NAMES: dict[str, dict[str, list[str]]] = {
-    "KH": {"F": ["Sreymom", "Sophea", "Channary", "Bopha", "Kanha", "Sokha", "Dara", "Thida", "Chenda", "Malis"],
-           "M": ["Sokha", "Dara", "Vuthy", "Rithy", "Sovann", "Pisey", "Virak", "Samnang", "Bunthoeun", "Kosal"]},
-    "TH": {"F": ["Siriporn", "Nattaya", "Kanokwan", "Pornthip", "Suda", "Wannapa", "Jintana", "Ratana"],
-           "M": ["Somchai", "Phongsathorn", "Anan", "Kittisak", "Surachai", "Wichai", "Thanawat", "Prasert"]},
-    "MM": {"F": ["Aye Aye", "Hnin Wai", "Thandar", "Khin Myo", "Su Su", "Ei Mon", "Nwe Nwe"],
-           "M": ["Kyaw Thein", "Aung Ko", "Min Zaw", "Zaw Win", "Htet Aung", "Thura", "Soe Moe"]},
-    "LA": {"F": ["Bouavanh", "Chanthala", "Keo", "Phonesavanh", "Souksavanh", "Vilayvanh"],
-           "M": ["Somphone", "Khamla", "Bounmy", "Sengphet", "Phouvong", "Thongsavath"]},
-    "VN": {"F": ["Thi Lan", "Thi Hoa", "Ngoc Anh", "Thu Trang", "Thi Mai", "Minh Chau"],
-           "M": ["Van Nam", "Duc Anh", "Van Hung", "Quang Minh", "Van Tuan", "Thanh Son"]},
-    "ID": {"F": ["Siti", "Dewi", "Sri Wahyuni", "Nur", "Ayu", "Rina", "Wulan", "Indah"],
-           "M": ["Budi", "Agus", "Slamet", "Ahmad", "Joko", "Dedi", "Rudi", "Eko"]},
-    "PH": {"F": ["Maria Cristina", "Jocelyn", "Marites", "Analyn", "Rowena", "Lovely", "Mary Grace"],
-           "M": ["Juan", "Rodel", "Jerome", "Mark Anthony", "Ronaldo", "Jun", "Arnel"]},
-    "CN": {"F": ["Li Na", "Wang Fang", "Zhang Min"], "M": ["Wei", "Chen Jie", "Liu Yang"]},
-}
-FAMILY_NAMES: dict[str, list[str]] = {
-    "KH": ["Sok", "Chea", "Kim", "Meas", "Heng", "Chan", "Keo", "Prak", "Ouk", "Long"],
-    "TH": ["Srisuk", "Chaiyaporn", "Wongsakul", "Boonmee", "Saetang", "Thongdee", "Jaidee"],
-    "MM": [""],  # Burmese names carry no family name
-    "LA": ["Phommachanh", "Keomany", "Sayavong", "Vongsa", "Inthavong", "Sisouk"],
-    "VN": ["Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang"],
-    "ID": ["", "", "Santoso", "Wijaya", "Saputra", "Hidayat"],  # many Indonesians have one name
-    "PH": ["Dela Cruz", "Santos", "Reyes", "Garcia", "Mendoza", "Bautista", "Ramos"],
-    "CN": ["Wang", "Li", "Zhang"],
-}
+# Names come from the name engine's tables of Southeast Asian names (native scripts with
+# the romanisations seen in practice); Chinese victims, which it has no table for, from a
+# small list here.
+ALPHA3 = {"KH": "KHM", "TH": "THA", "MM": "MMR", "LA": "LAO", "VN": "VNM", "ID": "IDN", "PH": "PHL"}
+CHINESE_GIVEN = {"F": ["Li Na", "Wang Fang", "Zhang Min", "Liu Ying", "Chen Jing"],
+                 "M": ["Wei", "Chen Jie", "Liu Yang", "Zhao Lei", "Huang Bo"]}
+CHINESE_FAMILY = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang"]
 
 
 @dataclass
@@ -162,35 +144,22 @@ def _weighted(rng: random.Random, pairs: list[tuple[str, float]] | dict[str, flo
     return rng.choices([k for k, _ in items], weights=[w for _, w in items], k=1)[0]
 
 
-def _name_for(rng: random.Random, nationality: str, sex: str) -> tuple[str, str]:
-    bank = GIVEN_NAMES.get(nationality, GIVEN_NAMES["ID"])
-    given = rng.choice(bank["F" if sex == "F" else "M"])
-    family = rng.choice(FAMILY_NAMES.get(nationality, [""]))
-    if nationality == "MM" and rng.random() < 0.3:
-        given = ("Ma " if sex == "F" else "Ko ") + given
-    return given, family
+def _name_for(rng: random.Random, nationality: str, sex: str) -> tuple[str, str, Any]:
+    """(given, family, the name engine's SyntheticName or None) as the first agency writes it."""
+    if nationality in ALPHA3:
+        name = canonical_name(ALPHA3[nationality], sex, rng)
+        fields = name.canonical_fields()
+        return fields["given_name"] or fields["full_name"], fields["family_name"], name
+    return rng.choice(CHINESE_GIVEN["F" if sex == "F" else "M"]), rng.choice(CHINESE_FAMILY), None
 
 
-def name_variant(rng: random.Random, given: str, family: str, nationality: str) -> tuple[str, str]:
-    """The same name as another agency might write it: order, spelling, diacritics, honorifics."""
-    roll = rng.random()
-    if roll < 0.25 and family:
-        return family, given  # family name written first
-    if roll < 0.45:
-        swaps = [("ph", "p"), ("th", "t"), ("kh", "k"), ("oo", "u"), ("ee", "i"), ("ai", "ay"), ("y", "i")]
-        src, dst = rng.choice(swaps)
-        lowered = given.lower()
-        if src in lowered:
-            return lowered.replace(src, dst, 1).title(), family
-        return given, family.upper()
-    if roll < 0.6 and nationality == "MM":
-        return ("Daw " if rng.random() < 0.5 else "U ") + given.replace("Ma ", "").replace("Ko ", ""), family
-    if roll < 0.75 and " " in given:
-        return given.split(" ")[0], family  # a part dropped (middle name, second given name)
-    if roll < 0.9 and len(given) > 4:
-        i = rng.randrange(1, len(given) - 1)
-        return given[:i] + given[i + 1 :], family  # a typing slip
-    return given.lower(), family.lower()
+def name_variant(rng: random.Random, given: str, family: str, synthetic: Any) -> tuple[str, str]:
+    """The same name as another agency writes it: script, romanisation, order, honorifics, nicknames."""
+    if synthetic is not None:
+        fields = synthetic_name_variant(synthetic, rng)
+        first = fields["given_name"] or fields["full_name"]
+        return (first, fields["family_name"]) if first else (given, family)
+    return (family, given) if rng.random() < 0.5 else (given.lower(), family.upper())
 
 
 def generate(*, seed: int = 1, persons: int = 400) -> DemoCaseload:
@@ -220,7 +189,7 @@ def generate(*, seed: int = 1, persons: int = 400) -> DemoCaseload:
         first, second = base["first"], base["second"]
         birth = base["birth"]
         if variant:
-            first, second = name_variant(rng, first, second, base["nat"])
+            first, second = name_variant(rng, first, second, base["synthetic"])
             if birth and rng.random() < 0.3:
                 birth = rng.choice([birth[:4] + "-01-01", "", birth[:4] + birth[7:] + birth[4:7]])
                 if birth and not _valid_iso(birth):
@@ -274,9 +243,9 @@ def generate(*, seed: int = 1, persons: int = 400) -> DemoCaseload:
         gender = "Feminine" if sex == "F" else "Masculine"
         if rng.random() < 0.02:
             gender = rng.choice(["TransgenderFeminine", "NonConforming", "NonSpecifiedUnknown"])
-        first, second = _name_for(rng, nat, sex)
+        first, second, synthetic = _name_for(rng, nat, sex)
         base = {"first": first, "second": second, "birth": birth.isoformat(), "nat": nat, "gender": gender,
-                "fields": fields, "local": local}
+                "fields": fields, "local": local, "synthetic": synthetic}
         person_key = f"P{i:06d}"
         rec = add_record(org, person_key, base, variant=False)
         _add_case(rng, cases, rec, org, registered, today, users)

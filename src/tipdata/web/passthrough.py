@@ -10,7 +10,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand
+import argparse
+
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class PassthroughCommand(BaseCommand):
@@ -24,7 +26,9 @@ class PassthroughCommand(BaseCommand):
         if code:
             sys.exit(code)
 
-    def handle(self, *args: Any, **options: Any) -> None:  # pragma: no cover - call_command path
-        code = type(self).engine_main(list(args))
-        if code:
-            sys.exit(code)
+    def add_arguments(self, parser: CommandParser) -> None:
+        # Everything goes to the engine's own parser (call_command passes through here).
+        parser.add_argument("engine_args", nargs=argparse.REMAINDER)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.run_from_argv(["tipdata", "command", *options["engine_args"]])

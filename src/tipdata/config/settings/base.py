@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tipdata.reports",
     "tipdata.quality",
     "tipdata.sharing",
+    "tipdata.linkage",
     "tipdata.demo",
     "tipdata.web",
 ]
