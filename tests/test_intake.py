@@ -344,3 +344,46 @@ def test_standard_export_xlsform_with_local_fields(make_org: Any, tmp_path: Path
     header = [c.value for c in openpyxl.load_workbook(out)["survey"][1]]
     assert {"label::English (en)", "label::Thai (th)", "label::Khmer (km)", "label::Vietnamese (vi)",
             "label::Indonesian (id)", "label::Filipino (fil)"} <= set(header)
+
+
+ROW_CELLS = [
+    ["A", "Sreymom", "ณัฐ", "", "X"],
+    ["F", "Male", "หญิง", "??", ""],
+    ["KH", "Thailand", "ZZ", ""],
+    ["03/04/2021", "2021-04-03", "31/02/2021", "2099-01-01", ""],
+    ["yes", "no", "maybe", ""],
+    ["Debt bondage", "DebtBondage WithholdsDocuments", "Flying", ""],
+]
+_counter = {"n": 0}
+
+
+def _random_rows() -> Any:
+    from hypothesis import strategies as st
+
+    row = st.tuples(*[st.sampled_from(cells) for cells in ROW_CELLS]).map(list)
+    return st.lists(row, min_size=1, max_size=12)
+
+
+@pytest.mark.slow
+def test_property_rows_in_equal_imported_updated_quarantined(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    from tipdata.accounts.services import organisation_create
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(rows=_random_rows())
+    def check(rows: list[list[str]]) -> None:
+        _counter["n"] += 1
+        org = organisation_create(name=f"Property {_counter['n']}", country="TH", kind="shelter_ngo")
+        header = ["First name", "Sex", "Nationality", "Date of birth", "Consent", "Methods of control"]
+        path = write_csv(tmp_path / f"p{_counter['n']}.csv", [header, *rows])
+        first = import_file(organisation=org, actor=None, path=path, batch_size=4)
+        non_blank = sum(1 for r in rows if any(c.strip() for c in r))
+        assert first.rows == non_blank == first.imported + first.updated + first.quarantined
+        assert Case.objects.filter(organisation=org).count() == first.imported
+        again = import_file(organisation=org, actor=None, path=path, batch_size=4)
+        assert again.rows == again.imported + again.updated + again.quarantined
+        assert (again.imported, again.updated, again.quarantined) == (0, first.imported, first.quarantined)
+        assert Case.objects.filter(organisation=org).count() == first.imported
+
+    check()

@@ -171,3 +171,27 @@ def test_rows_in_equal_clean_plus_quarantined(tmp_path: Path, rows: list[list[st
         assert isinstance(r, CleanRecord | QuarantinedRow)
         if isinstance(r, QuarantinedRow):
             assert r.reasons and all(str(reason).startswith(f"row {r.row}") for reason in r.reasons)
+
+
+def test_odk_central_zip_with_a_repeat_group(tmp_path: Path) -> None:
+    import zipfile
+
+    main = ("SubmissionDate,start,end,person-prs_First_Name,person-prs_Gender,vic_Methods_of_Control,"
+            "meta-instanceID,KEY,SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status,"
+            "ReviewState,DeviceID,Edits,FormVersion\n"
+            "2024-05-02T03:04:05.000Z,,,Mai,Feminine,DebtBondage,uuid:aaa,uuid:aaa,5,fieldworker,0,0,,,,0,1\n"
+            "2024-05-03T03:04:05.000Z,,,Linh,Nữ,,uuid:bbb,uuid:bbb,5,fieldworker,0,0,,,,0,1\n")
+    events = ("events-hte_Type,events-hte_Description,PARENT_KEY,KEY\n"
+              "Recruitment,online advert,uuid:aaa,uuid:aaa/events[1]\n"
+              "Exploitation,factory,uuid:aaa,uuid:aaa/events[2]\n")
+    path = tmp_path / "htcds.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("htcds.csv", main)
+        zf.writestr("htcds-events.csv", events)
+    plan, clean, bad, _ = read_all(path, today=TODAY)
+    assert plan.format == "odk" and plan.kind == "csv-zip" and [t.name for t in plan.repeats] == ["htcds-events"]
+    assert not bad and [c.key for c in clean] == ["k:aaa", "k:bbb"]
+    assert clean[0].registered_on == "2024-05-02" and clean[0].registered_on_source == "form submission date"
+    assert clean[0].case["hte_description"] == "online advert\n\nfactory"
+    assert clean[0].repeats["htcds-events"] == [{"hte_type": "Recruitment"}, {"hte_type": "Exploitation"}]
+    assert clean[1].person == {"prs_first_name": "Linh", "prs_gender": "Feminine"}
