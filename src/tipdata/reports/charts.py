@@ -77,7 +77,7 @@ def line_chart(table: Table) -> dict[str, Any]:
 def routes_chart(table: Table) -> dict[str, Any]:
     """A flow picture: each route a line from citizenship (left) to country of exploitation (right)."""
     left, right = table.dimensions[0], table.dimensions[1]
-    values = []
+    values: list[dict[str, Any]] = []
     for index, row in enumerate(table.body):
         cell = row.cells[0]
         weight = cell.value if cell.value is not None else 1
@@ -85,7 +85,7 @@ def routes_chart(table: Table) -> dict[str, Any]:
             values.append({"route": index, "side": side, "country": label, "n": weight, "display": cell.display,
                            "withheld": cell.value is None,
                            "route_label": f"{row.labels[0]} → {row.labels[1]}"})
-    countries = sorted({v["country"] for v in values})
+    countries = sorted({str(v["country"]) for v in values})
     spec = _base(table.title)
     spec["height"] = max(160, 24 * len(countries))
     spec["data"] = {"values": values}

@@ -26,12 +26,22 @@ from django.db.models import QuerySet
 
 from tipdata.accounts.models import Membership, Organisation
 from tipdata.accounts.roles import Permission, role_has
-from tipdata.cases.models import Case, CasePerson, Consent, ConsentPurpose, PersonRole, Referral
+from tipdata.cases.models import (
+    Case,
+    CasePerson,
+    Consent,
+    ConsentPurpose,
+    PersonRole,
+    Referral,
+    SupportPlan,
+    TraffickingEvent,
+)
 from tipdata.cases.selectors import cases_visible
 from tipdata.engines.reports import (
     ReferralRecord,
     Report,
     ReportSpec,
+    SupportPlanRecord,
     VictimRecord,
     build_dashboard,
     donor_summary,
@@ -88,24 +98,14 @@ def _age_at(birthdate: str | None, day: date) -> int | None:
     return age if 0 <= age <= 120 else None  # a birth after registration is a data error: not recorded
 
 
-def _parse_day(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def victim_records(cases: QuerySet[Case]) -> list[VictimRecord]:
     """One coded record per victim in each of these cases (no identifier, nothing decrypted)."""
-    rows = (
+    rows = list(
         CasePerson.objects.filter(case__in=cases, role=PersonRole.VICTIM)
         .values_list("case_id", "person_id", "case__registered_on", "case__status", "case__closed_on",
-                     "case__attributes", "person__attributes", "context")
+                     "person__attributes", "context")
         .order_by("case_id", "person_id")
     )
-    rows = list(rows)
     person_ids = {row[1] for row in rows}
     consents: dict[int, set[str]] = {}
     active = Consent.objects.filter(
@@ -114,11 +114,25 @@ def victim_records(cases: QuerySet[Case]) -> list[VictimRecord]:
     ).values_list("person_id", "purpose")
     for person_id, purpose in active:
         consents.setdefault(person_id, set()).add(purpose)
+    case_ids = {row[0] for row in rows}
+    plans: dict[int, list[SupportPlanRecord]] = {}
+    for case_id, plan_type, planned_end, actual_end in (
+        SupportPlan.objects.filter(case_id__in=case_ids).order_by("case_id", "id")
+        .values_list("case_id", "plan_type", "planned_end", "actual_end")
+    ):
+        plans.setdefault(case_id, []).append(SupportPlanRecord(plan_type, planned_end, actual_end))
+    # Where the victim's record names no country of exploitation, the case's first
+    # exploitation event (hte_Type = Exploitation) may.
+    exploited_in: dict[int, str] = {}
+    for case_id, country in (
+        TraffickingEvent.objects.filter(case_id__in=case_ids, event_type="Exploitation").exclude(country="")
+        .order_by("case_id", "occurred_on", "id").values_list("case_id", "country")
+    ):
+        exploited_in.setdefault(case_id, country)
     records = []
-    for case_id, person_id, registered_on, status, closed_on, case_attrs, person_attrs, context in rows:
+    for case_id, person_id, registered_on, status, closed_on, person_attrs, context in rows:
         person_attrs = person_attrs or {}
         context = context or {}
-        case_attrs = case_attrs or {}
         held = consents.get(person_id, set())
         records.append(VictimRecord(
             case_id=str(case_id), person_id=str(person_id), registered_on=registered_on, status=status,
@@ -130,13 +144,11 @@ def victim_records(cases: QuerySet[Case]) -> list[VictimRecord]:
             labour_industry=context.get("vic_forced_labour_industry"),
             methods_of_control=tuple(context.get("vic_methods_of_control") or ()),
             recruitment=tuple(context.get("vic_method_of_recruitment") or ()),
-            country_of_exploitation=context.get("hte_country"),
+            country_of_exploitation=context.get("hte_country") or exploited_in.get(case_id),
             trafficking_status=context.get("vic_trafficking_status"),
             statistics_consent=ConsentPurpose.STATISTICS in held,
             services_consent=ConsentPurpose.SERVICES in held,
-            support_type=case_attrs.get("spl_type"),
-            support_planned_end=_parse_day(case_attrs.get("spl_planned_end_date")),
-            support_actual_end=_parse_day(case_attrs.get("spl_actual_end_date")),
+            support_plans=tuple(plans.get(case_id, ())),
         ))
     return records
 
@@ -223,4 +235,6 @@ def operator_report(organisation: Organisation, kind: str, spec: ReportSpec, *, 
     records = victim_records(cases)
     referrals = referral_records(organisation.pk, cases, received_from_others=True)
     final = spec.replace(detection_country=spec.detection_country or organisation.country)
-    return run_report(kind, records, referrals, final, year=year, population=population)
+    from django.utils.translation import gettext
+
+    return run_report(kind, records, referrals, final, year=year, population=population, translate=gettext)

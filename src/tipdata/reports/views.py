@@ -165,7 +165,7 @@ def report_download_view(request: HttpRequest, kind: str, fmt: str) -> HttpRespo
         raise Http404
     form = ReportForm(request.GET)
     if not form.is_valid():
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
+        return HttpResponse("; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()), status=400,
                             content_type="text/plain; charset=utf-8")
     data = form.cleaned_data
     today = timezone.localdate()

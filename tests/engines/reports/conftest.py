@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tipdata.engines.reports import ReferralRecord, VictimRecord
+from tipdata.engines.reports import ReferralRecord, SupportPlanRecord, VictimRecord
 
 _ids = itertools.count(1)
 
@@ -53,7 +53,7 @@ def caseload() -> list[VictimRecord]:
             status="ClosedReferred", closed_on=date(2026, 1, 5)),
         rec(case_id="g", person_id="p-g", registered_on=date(2025, 7, 7), gender="NonConforming", age=40,
             citizenship=("TH",), exploitation_types=("Other",), country_of_exploitation="KH",
-            support_type="Health", support_planned_end=date(2025, 9, 1)),
+            support_plans=(SupportPlanRecord("Health", planned_end=date(2025, 9, 1)),)),
     ]
 
 

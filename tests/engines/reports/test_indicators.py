@@ -71,6 +71,10 @@ def test_sdg_suppressed_protects_sex_and_age_totals(caseload) -> None:
     # boys = 1 and the male total is 1 too: it must not be shown either
     sexes = report.table("sdg_16_2_2_sex")
     assert sexes.cell(["male"]).value is None
+    # the number of victims counted is the grand total: shown only where the tables show it
+    grand = table.total.cells[-1] if table.total else None
+    assert grand is not None
+    assert report.counted["victims"] == grand.value
 
 
 def test_forms_map_htcds_types_to_unodc_categories() -> None:

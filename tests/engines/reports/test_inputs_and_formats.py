@@ -27,8 +27,9 @@ GOOD = {"case_id": "c1", "person_id": "p1", "registered_on": "2025-01-02", "stat
 
 
 def test_good_rows_become_records() -> None:
-    [record] = records_from_rows([GOOD])
+    [record] = records_from_rows([{**GOOD, "support_plans": [{"type": "Health", "planned_end": "2025-06-30"}]}])
     assert record.registered_on == date(2025, 1, 2) and record.citizenship == ("KH",)
+    assert record.support_plans[0].planned_end == date(2025, 6, 30)
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -43,6 +44,8 @@ def test_good_rows_become_records() -> None:
     ({"name": "Sok"}, "unknown field(s) ['name']"),
     ({"closed_on": "2024-12-01"}, "is before registered_on"),
     ({"statistics_consent": "yes"}, "field 'statistics_consent'"),
+    ({"support_plans": [{"type": "Housing"}]}, "field 'support_plans': value 'Housing'"),
+    ({"support_plans": [{"type": "Health", "planned_end": "soon"}]}, "ISO dates"),
 ])
 def test_bad_rows_are_refused_naming_row_field_and_value(change: dict, expected: str) -> None:
     with pytest.raises(ReportInputError) as info:

@@ -28,7 +28,13 @@ from .dashboard import IDENTIFIED_ONLY, build_dashboard
 from .errors import ReportError, ReportInputError, ReportSpecError, SuppressionError
 from .formats import write_pdf, write_xlsx
 from .indicators import donor_summary, sdg_16_2_2, unodc_global_report
-from .records import ReferralRecord, VictimRecord, records_from_rows, referrals_from_rows
+from .records import (
+    ReferralRecord,
+    SupportPlanRecord,
+    VictimRecord,
+    records_from_rows,
+    referrals_from_rows,
+)
 from .spec import ReportSpec
 from .suppression import DisclosureModel, SuppressionResult, audit, suppress
 from .tables import Cell, Column, QualityLine, Report, Row, Table
@@ -50,6 +56,7 @@ __all__ = [
     "ReportSpecError",
     "Row",
     "SuppressionError",
+    "SupportPlanRecord",
     "SuppressionResult",
     "Table",
     "VictimRecord",

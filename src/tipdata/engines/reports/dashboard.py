@@ -171,11 +171,13 @@ def _support(builder: ReportBuilder, units: Sequence[CaseUnit], as_of: date | No
     t = labeller.text
 
     def outcome(u: CaseUnit) -> str:
-        if u.support_type is None and u.support_planned_end is None and u.support_actual_end is None:
+        """completed: every plan ended; overdue: a plan not ended is past its planned end."""
+        if not u.support_plans:
             return "no_plan"
-        if u.support_actual_end is not None and (as_of is None or u.support_actual_end <= as_of):
+        unfinished = [p for p in u.support_plans if p.actual_end is None or (as_of is not None and p.actual_end > as_of)]
+        if not unfinished:
             return "completed"
-        if u.support_planned_end is not None and as_of is not None and u.support_planned_end < as_of:
+        if any(p.planned_end is not None and as_of is not None and p.planned_end < as_of for p in unfinished):
             return "overdue"
         return "ongoing"
 
@@ -186,7 +188,10 @@ def _support(builder: ReportBuilder, units: Sequence[CaseUnit], as_of: date | No
         total_label=t(CASES),
         items=[(o["code"], t(o["label"]), tally.get(o["code"], 0)) for o in categories()["support_outcomes"]],
     )
-    draft.notes.append(t(gettext_noop("From the support plan recorded on each case (HTCDS spl_ fields).")))
+    draft.notes.append(t(gettext_noop(
+        "From the support plans recorded on each case (HTCDS spl_ fields): completed when every plan has ended, "
+        "past its planned end when a plan not ended should have."
+    )))
 
 
 def _ages(builder: ReportBuilder, people: Sequence[Victim], labeller: Labeller) -> None:

@@ -29,7 +29,7 @@ from datetime import date
 from .dashboard import IDENTIFIED_ONLY, VICTIMS, period_text
 from .labels import Labeller
 from .records import ReferralRecord, VictimRecord
-from .shapes import NONE, completeness, counted_items, one_way
+from .shapes import NONE, completeness, one_way
 from .spec import ReportSpec
 from .suppression import Key
 from .tables import Column, Report, ReportBuilder, gettext_noop
@@ -121,7 +121,8 @@ def form_by_group(builder: ReportBuilder, table_id: str, people: Sequence[Victim
     draft.row(("_total",), (t(gettext_noop("Total")),), (*column_totals, grand), total=True)
     draft.notes.append(t(gettext_noop(
         "Each victim is counted under one form; a victim whose types of exploitation fall under two or more forms "
-        "is counted under mixed forms. Children are under 18 when the case was registered."
+        "is counted under mixed forms. Children are under 18 when the case was registered. 'Other or not known': "
+        "another gender than female or male, or sex or age not recorded."
     )))
     if not with_sex_and_age:
         return
@@ -322,11 +323,14 @@ def donor_summary(records: Iterable[VictimRecord], referrals: Iterable[ReferralR
         consents.row((code,), (label,), (key,))
 
     units = {r.case_id: r for r in sorted(active, key=lambda r: (r.registered_on, r.case_id))}
-    one_way(builder, "donor_support_types", title=t(gettext_noop("Support plans by type")), counts=t(gettext_noop("Cases")),
-            dimension=t(gettext_noop("Type of support")), column=t(gettext_noop("Cases")),
-            total=(("donor_cases",), len(units)), total_label=t(gettext_noop("Cases")),
-            items=counted_items((u.support_type for u in units.values()),
-                                lambda c: labeller.code("support_type", c) if c else t(gettext_noop("No support plan recorded"))))
+    plan_types = Counter(t_ for u in units.values() for t_ in dict.fromkeys(p.type for p in u.support_plans))
+    without = sum(1 for u in units.values() if not u.support_plans)
+    items = [(c, labeller.code("support_plans", c), plan_types[c]) for c in sorted(plan_types, key=lambda c: (-plan_types[c], c))]
+    items.append((NONE, t(gettext_noop("No support plan recorded")), without))
+    several = any(len({p.type for p in u.support_plans}) > 1 for u in units.values())
+    one_way(builder, "donor_support_types", title=t(gettext_noop("Cases by type of support plan")),
+            counts=t(gettext_noop("Cases")), dimension=t(gettext_noop("Type of support")), column=t(gettext_noop("Cases")),
+            total=(("donor_cases",), len(units)), total_label=t(gettext_noop("Cases")), items=items, overlapping=several)
 
     end = spec.date_to
     closed_in = [u for u in units.values() if u.closed_on is not None and (not spec.date_from or u.closed_on >= spec.date_from)

@@ -28,9 +28,9 @@ country_of_exploitation ISO alpha-2 or null        hte_Country of the exploitati
 trafficking_status    code or null                 vic_TraffickingStatus
 statistics_consent    bool                         active consent to de-identified statistics
 services_consent      bool                         active consent to services
-support_type          spl_Type code or null        the case's support plan, if one is recorded
-support_planned_end   ISO date or null             spl_PlannedEndDate
-support_actual_end    ISO date or null             spl_ActualEndDate
+support_plans         list of plans                the case's support plans, each a mapping
+                                                   ``type`` (spl_Type code), ``planned_end`` and
+                                                   ``actual_end`` (ISO dates or null)
 ===================== ============================ ===========================================
 
 Referral record keys: ``direction`` (``out`` made, ``in`` received), ``referred_on`` (ISO
@@ -55,6 +55,15 @@ OPEN_STATUSES = ("Active", "FollowUp")
 
 
 @dataclass(frozen=True)
+class SupportPlanRecord:
+    """One support plan of a case (HTCDS spl_Type, spl_PlannedEndDate, spl_ActualEndDate)."""
+
+    type: str
+    planned_end: date | None = None
+    actual_end: date | None = None
+
+
+@dataclass(frozen=True)
 class VictimRecord:
     """One victim in one case, coded fields only (see the module docstring)."""
 
@@ -74,9 +83,7 @@ class VictimRecord:
     trafficking_status: str | None = None
     statistics_consent: bool = False
     services_consent: bool = False
-    support_type: str | None = None
-    support_planned_end: date | None = None
-    support_actual_end: date | None = None
+    support_plans: tuple[SupportPlanRecord, ...] = ()
 
     def open_on(self, day: date) -> bool:
         """Registered by ``day`` and not closed by then (a closed case without a date is closed)."""
@@ -107,10 +114,10 @@ _CODED: dict[str, str] = {
     "recruitment": "vic_method_of_recruitment",
     "country_of_exploitation": "hte_country",
     "trafficking_status": "vic_trafficking_status",
-    "support_type": "spl_type",
+    "support_plans": "spl_type",
 }
 _LISTS = {"citizenship", "exploitation_types", "methods_of_control", "recruitment"}
-_DATES = {"registered_on", "closed_on", "support_planned_end", "support_actual_end"}
+_DATES = {"registered_on", "closed_on"}
 _BOOLS = {"statistics_consent", "services_consent"}
 _REQUIRED = ("case_id", "person_id", "registered_on", "status")
 VICTIM_KEYS = tuple(f.name for f in fields(VictimRecord))
@@ -176,6 +183,10 @@ def victim_record_from_row(row: Mapping[str, Any], number: int, problems: list[s
                 problems.append(_problem(number, key, value, ", ".join(CASE_STATUSES)))
             else:
                 values[key] = value
+        elif key == "support_plans":
+            plans = _support_plans(value, number, problems)
+            if plans is not None:
+                values[key] = plans
         elif key in _LISTS:
             items = [] if value is None else value
             if isinstance(items, str) or not isinstance(items, list | tuple):
@@ -202,6 +213,29 @@ def victim_record_from_row(row: Mapping[str, Any], number: int, problems: list[s
         problems.append(f"row {number}, field 'closed_on': {record.closed_on} is before registered_on {record.registered_on}")
         return None
     return record
+
+
+def _support_plans(value: Any, number: int, problems: list[str]) -> tuple[SupportPlanRecord, ...] | None:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        problems.append(_problem(number, "support_plans", value, "a list of plans"))
+        return None
+    plans = []
+    for plan in value:
+        if isinstance(plan, SupportPlanRecord):
+            plans.append(plan)
+            continue
+        if not isinstance(plan, Mapping) or plan.get("type") not in allowed_codes("support_plans"):
+            shown = plan.get("type") if isinstance(plan, Mapping) else plan
+            problems.append(_problem(number, "support_plans", shown, "plans whose type is one of " + _allowed_text("support_plans")))
+            return None
+        try:
+            plans.append(SupportPlanRecord(str(plan["type"]), _date(plan.get("planned_end")), _date(plan.get("actual_end"))))
+        except (TypeError, ValueError):
+            problems.append(_problem(number, "support_plans", plan, "ISO dates such as 2025-03-31 for planned_end and actual_end"))
+            return None
+    return tuple(plans)
 
 
 def records_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[VictimRecord]:

@@ -210,6 +210,8 @@ class ReportBuilder:
         published_counted: dict[str, int | None] = {}
         for name, value in (counted or {}).items():
             hidden = result is not None and value is not None and 0 < value < threshold
+            # A count that is also a table total follows that total: withheld there, withheld here.
+            hidden = hidden or (result is not None and bool(result.of((name,))))
             published_counted[name] = None if hidden else value
         return Report(
             kind=kind, title=title, period=period, spec=self.spec.to_json(), tables=tables, notes=tuple(all_notes),

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .records import ReferralRecord, VictimRecord
+from .records import ReferralRecord, SupportPlanRecord, VictimRecord
 from .spec import ReportSpec
 
 
@@ -103,9 +103,7 @@ class CaseUnit:
     registered_on: date
     status: str
     closed_on: date | None
-    support_type: str | None
-    support_planned_end: date | None
-    support_actual_end: date | None
+    support_plans: tuple[SupportPlanRecord, ...]
     record: VictimRecord
 
     def open_on(self, day: date) -> bool:
@@ -167,8 +165,7 @@ def cases(records: Sequence[VictimRecord]) -> list[CaseUnit]:
     for record in sorted(records, key=lambda r: (r.registered_on, r.case_id, r.person_id)):
         if record.case_id not in seen:
             seen[record.case_id] = CaseUnit(
-                record.case_id, record.registered_on, record.status, record.closed_on, record.support_type,
-                record.support_planned_end, record.support_actual_end, record,
+                record.case_id, record.registered_on, record.status, record.closed_on, record.support_plans, record,
             )
     return list(seen.values())
 
