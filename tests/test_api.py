@@ -114,3 +114,25 @@ def test_edit_conflict_is_409(make_org: Any, make_user: Any, client: Any) -> Non
 def test_openapi_schema_lists_the_routes(client: Any) -> None:
     schema = client.get("/api/schema/").content.decode()
     assert "openapi: 3" in schema and "/api/v1/cases/{public_id}/" in schema
+
+
+def test_person_and_referral_endpoints(make_org: Any, make_user: Any, client: Any) -> None:
+    org, partner = make_org("Shelter"), make_org("Legal aid", country="KH")
+    worker = make_user(org, "caseworker")
+    headers = _auth(worker)
+    case = _new_case(client, headers).json()
+    person_id = case["persons"][0]["id"]
+    got = client.get(f"/api/v1/persons/{person_id}/", **headers).json()
+    assert got["identifiers"]["prs_first_name"] == DISTINCT and got["cases"] == [case["id"]]
+    refused = client.post(f"/api/v1/cases/{case['id']}/referrals/", {"partner": partner.slug, "referred_on": "2026-02-01"},
+                          content_type="application/json", **headers)
+    assert refused.status_code == 403 and "consent" in refused.json()["detail"]
+    client.post(f"/api/v1/persons/{person_id}/consents/", {"purpose": "referral", "method": "written",
+                                                           "target_organisation": partner.slug},
+                content_type="application/json", **headers)
+    made = client.post(f"/api/v1/cases/{case['id']}/referrals/", {"partner": partner.slug, "referred_on": "2026-02-01"},
+                       content_type="application/json", **headers)
+    assert made.status_code == 201
+    assert client.get(f"/api/v1/cases/{case['id']}/referrals/", **headers).json()["results"][0]["partner"] == "Legal aid"
+    other = _auth(make_user(partner, "admin"))
+    assert client.get(f"/api/v1/persons/{person_id}/", **other).status_code == 404

@@ -71,6 +71,10 @@ EXPECTED: dict[str, dict[str, int | tuple[int, ...]]] = {
     "api-standard": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-standard-field": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
     "api-cases": {r: OK for r in ROLES} | {"other": OK, "assigned": OK},
+    "api-person": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK, "viewer": NOT_FOUND,
+                   "other": NOT_FOUND, "assigned": OK},
+    "api-case-referrals": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK,
+                           "viewer": NOT_FOUND, "other": NOT_FOUND, "assigned": OK},
     "api-case": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK, "viewer": NOT_FOUND,
                  "other": NOT_FOUND, "assigned": OK},
     # POST-only routes answer 405 to GET for everyone signed in
@@ -134,6 +138,7 @@ def test_every_route_for_every_role(make_org: Any, make_user: Any, client: Any) 
         "case-person": f"/cases/{case.public_id}/person/", "twofactor": "/account/two-factor/", "audit-list": "/audit/", "case-list": "/cases/", "case-new": "/cases/new/", "case-detail": f"/cases/{case.public_id}/",
         "api-me": "/api/v1/me/", "api-standard": "/api/v1/standard/", "api-standard-field": "/api/v1/standard/prs_gender/",
         "api-cases": "/api/v1/cases/", "api-case": f"/api/v1/cases/{case.public_id}/",
+        "api-person": f"/api/v1/persons/{person.public_id}/", "api-case-referrals": f"/api/v1/cases/{case.public_id}/referrals/",
         "api-case-search": "/api/v1/cases/search/", "api-person-consents": f"/api/v1/persons/{person.public_id}/consents/",
         "case-status": f"/cases/{case.public_id}/status/", "case-consent": f"/cases/{case.public_id}/consent/",
         "case-referral": f"/cases/{case.public_id}/referral/", "case-comment": f"/cases/{case.public_id}/comment/",

@@ -218,3 +218,76 @@ def _uuid_or_404(value: str) -> str:
         return str(uuid.UUID(value))
     except ValueError as exc:
         raise NotFound() from exc
+
+
+def _visible_person(membership: Membership, public_id: str) -> Person:
+    person = Person.objects.filter(public_id=_uuid_or_404(public_id),
+                                   case_links__case__in=selectors.cases_visible(membership)).first()
+    if person is None:
+        raise NotFound()
+    return person
+
+
+class PersonDetailView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="One person (identifiers for roles allowed; the read is audited)")
+    def get(self, request: Request, public_id: str) -> Response:
+        from tipdata.audit.services import audit_record
+        from tipdata.cases.sealing import open_values
+        from tipdata.cases.services import person_data_key
+
+        membership = _membership(request)
+        person = _visible_person(membership, public_id)
+        identifiers: dict[str, Any] = {}
+        if selectors.may_see_identifiers(membership) and person.wrapped_data_key is not None:
+            identifiers = open_values(person.sealed, key=person_data_key(person), record_ref=f"person:{person.public_id}")
+        audit_record(action="person.read_identified" if identifiers else "person.read", actor=request.user,
+                     organisation=membership.organisation, object_type="person", object_id=person.public_id,
+                     changes={"channel": "api", "fields": sorted(identifiers)})
+        return Response({"id": str(person.public_id), "attributes": person.attributes, "identifiers": identifiers,
+                         "erased": person.erased_at is not None,
+                         "cases": [str(link.case.public_id) for link in person.case_links.select_related("case")
+                                   if selectors.cases_visible(membership).filter(pk=link.case_id).exists()]})
+
+
+class ReferralSerializer(serializers.Serializer):
+    partner = serializers.CharField(help_text="slug of the organisation referred to")
+    referred_on = serializers.DateField()
+    reason = serializers.CharField(required=False, default="AdditionalServicesRequired")
+
+
+class CaseReferralsView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Referrals of a case")
+    def get(self, request: Request, public_id: str) -> Response:
+        membership = _membership(request)
+        try:
+            case = selectors.case_get(membership, public_id)
+        except selectors.CaseNotFound as exc:
+            raise NotFound() from exc
+        return Response({"results": [{"direction": r.direction, "partner": r.partner_name, "referred_on": r.referred_on,
+                                      "reason": r.reason} for r in case.referrals.order_by("referred_on")]})
+
+    @extend_schema(request=ReferralSerializer, responses=OpenApiTypes.OBJECT,
+                   summary="Refer a case out (refused without the victim's consent to referral to that organisation)")
+    def post(self, request: Request, public_id: str) -> Response:
+        from tipdata.accounts.selectors import organisation_by_slug
+        from tipdata.cases.services import referral_create
+
+        membership = _membership(request)
+        _require(membership, Permission.REFERRAL_MAKE)
+        try:
+            case = selectors.case_get(membership, public_id)
+        except selectors.CaseNotFound as exc:
+            raise NotFound() from exc
+        data = _valid(ReferralSerializer, request)
+        partner = organisation_by_slug(data["partner"])
+        if partner is None or partner.pk == case.organisation_id:
+            raise DRFValidationError({"partner": f"no other organisation {data['partner']!r}"})
+        try:
+            referral = referral_create(case=case, actor=request.user, partner=partner, referred_on=data["referred_on"],
+                                       reason=data["reason"])
+        except ConsentRequiredError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except ValidationError as exc:
+            raise _validation(exc) from exc
+        return Response({"direction": "out", "partner": referral.partner_name, "referred_on": referral.referred_on},
+                        status=status.HTTP_201_CREATED)

@@ -11,5 +11,7 @@ urlpatterns = [
     path("cases/", cases.CaseListView.as_view(), name="api-cases"),
     path("cases/search/", cases.CaseSearchView.as_view(), name="api-case-search"),
     path("cases/<str:public_id>/", cases.CaseDetailView.as_view(), name="api-case"),
+    path("cases/<str:public_id>/referrals/", cases.CaseReferralsView.as_view(), name="api-case-referrals"),
+    path("persons/<str:public_id>/", cases.PersonDetailView.as_view(), name="api-person"),
     path("persons/<str:public_id>/consents/", cases.PersonConsentView.as_view(), name="api-person-consents"),
 ]
