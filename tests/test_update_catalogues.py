@@ -95,6 +95,18 @@ def test_placeholders_must_match_the_english() -> None:
     ]
 
 
+def test_a_lone_percent_sign_in_a_python_format_string_is_reported() -> None:
+    catalog = Catalog(locale="th")
+    catalog.add("95%% interval", "ช่วง 95%", flags=("python-format",))
+    catalog.add("Recorded (%)", "บันทึกแล้ว (%)")  # not python-format: % is plain text
+    catalog.add("50%% of %(n)s", "50%% จาก %(n)s", flags=("python-format",))
+    assert uc.placeholder_problem(catalog["95%% interval"]) == (
+        "msgstr: a lone % (write %% for a percent sign)"
+    )
+    assert uc.placeholder_problem(catalog["Recorded (%)"]) is None
+    assert uc.placeholder_problem(catalog["50%% of %(n)s"]) is None
+
+
 def test_plural_entry_with_too_few_forms_is_untranslated() -> None:
     catalog = Catalog(locale="fil")  # Filipino has two plural forms
     catalog.add(("%(n)s case", "%(n)s cases"), ("%(n)s kaso", ""))

@@ -126,6 +126,10 @@ def placeholder_problem(message: Message) -> str | None:
     for i, text in enumerate(forms(message)):
         if not text:
             continue
+        if "python-format" in message.flags and "%" in PLACEHOLDER.sub("", text).replace("%%", ""):
+            # Django formats these with %: a lone % breaks the page or eats a character.
+            where = f"msgstr[{i}]" if message.pluralizable else "msgstr"
+            return f"{where}: a lone % (write %% for a percent sign)"
         found = set(placeholders(text))
         # A plural form may leave the number out ("one case"), never add or rename one.
         missing = wanted - found if not message.pluralizable else set()
