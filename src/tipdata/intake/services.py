@@ -278,8 +278,9 @@ def _import(organisation: Organisation, actor: Any, source: Path, fmt: str, mapp
         "registered_on_sources": engine_report["registered_on_sources"],
         "quarantined_rows": store.quarantine_preview,
     }
-    Path(run.report_path).write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str),
-                                     encoding="utf-8")
+    report_file = Path(run.report_path)
+    report_file.touch(mode=0o600, exist_ok=True)
+    report_file.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return summary
 
 
@@ -483,9 +484,8 @@ class _Store:
         c_seal, c_coded = _split_person_values(record.case)
         local = validate_local_values(org, record.local_fields)
 
-        def merged(old: dict[str, Any], new: dict[str, Any], names: set[str] | None = None) -> dict[str, Any]:
-            keep = {k: v for k, v in old.items() if k not in mapped or (names is not None and k not in names)}
-            return {**keep, **new}
+        def merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+            return {**{k: v for k, v in old.items() if k not in mapped}, **new}
 
         changed: set[str] = set()
         pref = f"person:{person.public_id}"

@@ -21,7 +21,8 @@ Django app ``tipdata.intake``'s job; this package only reads, maps and checks.
 __version__ = "1"
 
 from .errors import FileFormatError, IntakeError, LimitError, MappingError  # noqa: E402
-from .mapping import ColumnMapping, Target, guess_mapping, parse_target  # noqa: E402
+from .export import EXPORT_FORMATS, export_columns, write_csv, write_json, write_xlsx  # noqa: E402
+from .mapping import ColumnMapping, LocalFieldSpec, Target, guess_mapping, parse_target  # noqa: E402
 from .pipeline import (  # noqa: E402
     FORMATS,
     CleanRecord,
@@ -38,8 +39,10 @@ from .readers import Limits  # noqa: E402
 from .sniff import detect_encoding, file_kind  # noqa: E402
 from .synonyms import load_synonyms  # noqa: E402
 from .values import ValueMapper, parse_date  # noqa: E402
+from .xlsform import build_xlsform, write_xlsform  # noqa: E402
 
 __all__ = [
+    "EXPORT_FORMATS",
     "FORMATS",
     "CleanRecord",
     "ColumnMapping",
@@ -48,6 +51,7 @@ __all__ = [
     "IntakeRun",
     "LimitError",
     "Limits",
+    "LocalFieldSpec",
     "MappingError",
     "Plan",
     "QuarantineWriter",
@@ -57,7 +61,9 @@ __all__ = [
     "Target",
     "ValueMapper",
     "__version__",
+    "build_xlsform",
     "detect_encoding",
+    "export_columns",
     "file_kind",
     "guess_mapping",
     "load_synonyms",
@@ -65,4 +71,8 @@ __all__ = [
     "parse_target",
     "plan_import",
     "read_all",
+    "write_csv",
+    "write_json",
+    "write_xlsform",
+    "write_xlsx",
 ]

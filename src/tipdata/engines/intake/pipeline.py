@@ -511,7 +511,8 @@ class _Mapper:
         if is_sealed_field(f):
             text = cell_text(raw)
             if len(text) > MAX_TEXT:
-                reasons.append(Reason(row, header, text[:40] + "...",
+                # No excerpt: the reason travels to reports, and this text is an identifier or narrative.
+                reasons.append(Reason(row, header, None,
                                       f"text of at most {MAX_TEXT:,} characters (found {len(text):,})", sheet))
                 return None
             return text

@@ -1,7 +1,9 @@
 """The quarantine file: the rows that did not import, as they were, plus why.
 
 A CSV (UTF-8 with a byte-order mark, so Excel shows Thai and Khmer correctly) with the
-file's own columns and two more: ``tipdata_row`` (the row's number in the original file)
+file's own columns - identifiers in clear, as in the file imported, so it is created
+readable by its owner only and belongs with the original file, not in shared folders - and
+two more: ``tipdata_row`` (the row's number in the original file)
 and ``tipdata_reasons`` (every reason, separated by `` | ``). Correct the cells, save, and
 import the file again: the two extra columns are recognised and ignored, and the corrected
 rows import like any others (rows already imported are recognised by their keys).
@@ -10,6 +12,7 @@ rows import like any others (rows already imported are recognised by their keys)
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,6 +31,9 @@ class QuarantineWriter:
         self.path = Path(path)
         self.headers = list(headers)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The rows hold what the file held, identifiers in clear: readable by the owner only.
+        self.path.touch(mode=0o600, exist_ok=True)
+        os.chmod(self.path, 0o600)
         if resume_at is not None and self.path.exists():
             with self.path.open("r+b") as fh:
                 fh.truncate(resume_at)
