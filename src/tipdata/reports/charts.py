@@ -21,7 +21,7 @@ def _base(description: str) -> dict[str, Any]:
         "$schema": VEGA_LITE_SCHEMA,
         "description": description,
         "width": "container",
-        "autosize": {"type": "fit-x", "contains": "padding"},
+        "autosize": {"contains": "padding", "resize": True},
         "config": {"view": {"stroke": None}, "axis": {"labelLimit": 220, "labelFontSize": 12, "titleFontSize": 12},
                    "font": "system-ui, sans-serif"},
     }
@@ -30,12 +30,17 @@ def _base(description: str) -> dict[str, Any]:
 def _values(table: Table) -> list[dict[str, Any]]:
     values = []
     for item in table.long_rows():
+        label = " · ".join(str(item[f"label{i}"]) for i in range(len(table.dimensions)))
         values.append({
-            "label": " · ".join(str(item[f"label{i}"]) for i in range(len(table.dimensions))),
-            "n": item["n"] if item["n"] is not None else 0,
+            "label": label, "n": item["n"] if item["n"] is not None else 0,
             "display": item["display"], "withheld": item["withheld"], "order": item["order"],
+            # what screen readers say for the mark: the shown value, never the 0 a withheld bar is drawn with
+            "aria": f"{label}: {item['display']}",
         })
     return values
+
+
+DESCRIPTION = {"description": {"field": "aria"}}
 
 
 def bar_chart(table: Table) -> dict[str, Any]:
@@ -43,14 +48,15 @@ def bar_chart(table: Table) -> dict[str, Any]:
     spec = _base(table.title)
     spec["height"] = {"step": 22}
     spec["data"] = {"values": values}
-    y = {"field": "label", "type": "nominal", "title": None, "sort": {"field": "order"}}
+    y = {"field": "label", "type": "nominal", "title": None, "sort": None}  # the table's order (values come sorted)
+    # One shared encoding: the bars and their labels use the same scales.
+    spec["encoding"] = {"y": y, "x": {"field": "n", "type": "quantitative", "title": table.columns[0].label}}
     spec["layer"] = [
         {"mark": {"type": "bar", "color": COLOUR},
-         "encoding": {"y": y, "x": {"field": "n", "type": "quantitative", "title": table.columns[0].label},
-                      "tooltip": [{"field": "label", "title": table.dimensions[0]},
+         "encoding": {**DESCRIPTION, "tooltip": [{"field": "label", "title": table.dimensions[0]},
                                   {"field": "display", "title": table.columns[0].label}]}},
         {"mark": {"type": "text", "align": "left", "dx": 4, "color": "#1a202c"},
-         "encoding": {"y": y, "x": {"field": "n", "type": "quantitative"}, "text": {"field": "display"}}},
+         "encoding": {"text": {"field": "display"}}},
     ]
     return spec
 
@@ -60,11 +66,11 @@ def line_chart(table: Table) -> dict[str, Any]:
     spec = _base(table.title)
     spec["height"] = 220
     spec["data"] = {"values": values}
-    x = {"field": "label", "type": "ordinal", "title": table.dimensions[0], "sort": {"field": "order"},
-         "axis": {"labelAngle": -45}}
+    # Months (YYYY-MM) and years sort as text in time order.
+    x = {"field": "label", "type": "ordinal", "title": table.dimensions[0], "axis": {"labelAngle": -45}}
     spec["layer"] = [
         {"mark": {"type": "line", "color": COLOUR, "point": True},
-         "encoding": {"x": x, "y": {"field": "n", "type": "quantitative", "title": table.columns[0].label},
+         "encoding": {**DESCRIPTION, "x": x, "y": {"field": "n", "type": "quantitative", "title": table.columns[0].label},
                       "tooltip": [{"field": "label", "title": table.dimensions[0]},
                                   {"field": "display", "title": table.columns[0].label}]}},
         {"transform": [{"filter": {"field": "withheld", "equal": True}}],
@@ -82,9 +88,9 @@ def routes_chart(table: Table) -> dict[str, Any]:
         cell = row.cells[0]
         weight = cell.value if cell.value is not None else 1
         for side, label in ((left, row.labels[0]), (right, row.labels[1])):
+            route = f"{row.labels[0]} → {row.labels[1]}"
             values.append({"route": index, "side": side, "country": label, "n": weight, "display": cell.display,
-                           "withheld": cell.value is None,
-                           "route_label": f"{row.labels[0]} → {row.labels[1]}"})
+                           "withheld": cell.value is None, "route_label": route, "aria": f"{route}: {cell.display}"})
     countries = sorted({str(v["country"]) for v in values})
     spec = _base(table.title)
     spec["height"] = max(160, 24 * len(countries))
@@ -94,7 +100,7 @@ def routes_chart(table: Table) -> dict[str, Any]:
     y = {"field": "country", "type": "nominal", "title": None, "sort": countries}
     spec["layer"] = [
         {"mark": {"type": "line", "color": COLOUR, "opacity": 0.6},
-         "encoding": {"x": x, "y": y, "detail": {"field": "route"},
+         "encoding": {**DESCRIPTION, "x": x, "y": y, "detail": {"field": "route"},
                       "strokeWidth": {"field": "n", "type": "quantitative", "scale": {"range": [1, 14]},
                                       "legend": {"title": table.columns[0].label}},
                       "strokeDash": {"field": "withheld", "type": "nominal", "scale": {"domain": [False, True],
