@@ -131,7 +131,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _report_dir(organisation: Organisation) -> Path:
+def import_folder(organisation: Organisation) -> Path:
+    """Where an organisation's import reports, quarantine files and uploads go."""
     base = Path(getattr(settings, "TIPDATA_IMPORT_DIR", "") or Path(settings.VAR_DIR) / "imports")
     out = base / organisation.slug
     out.mkdir(parents=True, exist_ok=True)
@@ -210,7 +211,7 @@ def _import(organisation: Organisation, actor: Any, source: Path, fmt: str, mapp
             mapping_fingerprint=fingerprint, spec=plan.spec(),
         )
         stem = f"{'dryrun-' if dry_run else ''}{run.pk:06d}-{_safe_stem(source)}"
-        folder = _report_dir(organisation)
+        folder = import_folder(organisation)
         run.quarantine_path = str(folder / f"{stem}.quarantine.csv")
         run.report_path = str(folder / f"{stem}.report.json")
         run.save(update_fields=["quarantine_path", "report_path"])
