@@ -92,3 +92,11 @@ def test_no_generated_date_lies_in_the_future(seed: int) -> None:
     load = generate(seed=seed, persons=300)
     assert all(p.birthdate <= GENERATOR_TODAY.isoformat() for p in load.persons if p.birthdate)
     assert all(c.registered_on <= GENERATOR_TODAY.isoformat() for c in load.cases)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 8])
+def test_every_kind_of_inconsistency_is_planted(seed: int) -> None:
+    load = generate(seed=seed, persons=300)
+    assert {i.check for i in load.planted_issues} == {
+        "birth_after_registration", "sex_subtype_without_sexual_exploitation",
+        "closed_without_reason", "referral_before_registration"}

@@ -298,22 +298,32 @@ def _add_case(rng: random.Random, cases: list[DemoCase], rec: DemoPerson, org: d
 
 def _plant_inconsistencies(rng: random.Random, persons: list[DemoPerson], cases: list[DemoCase],
                            issues: list[PlantedIssue]) -> None:
-    """A few per cent of records get the inconsistencies quality checks must find."""
+    """About 1% of records (at least two) get each inconsistency the quality checks must find."""
     by_record = {c.victim_record_key: c for c in cases}
-    for rec in persons:
-        roll = rng.random()
+    used: set[str] = set()
+    share = max(2, round(len(persons) * 0.01))
+
+    def pick(eligible: list[DemoPerson]) -> list[DemoPerson]:
+        eligible = [p for p in eligible if p.record_key not in used]
+        chosen = rng.sample(eligible, min(share, len(eligible)))
+        used.update(p.record_key for p in chosen)
+        return chosen
+
+    # A planted birth date 30 days after registration must still lie in the past.
+    cutoff = GENERATOR_TODAY - timedelta(days=31)
+    for rec in pick([p for p in persons if p.birthdate and date.fromisoformat(by_record[p.record_key].registered_on) <= cutoff]):
+        rec.birthdate = (date.fromisoformat(by_record[rec.record_key].registered_on) + timedelta(days=30)).isoformat()
+        issues.append(PlantedIssue(rec.record_key, "birth_after_registration", "birth date after the case was registered"))
+    for rec in pick([p for p in persons if "vic_TypeOfSexExploitation" not in p.fields]):
+        rec.fields["vic_TypeOfSexExploitation"] = ["Prostitution"]
+        rec.fields["vic_TypeOfExploitation"] = ["ForcedLabour"]
+        issues.append(PlantedIssue(rec.record_key, "sex_subtype_without_sexual_exploitation",
+                                   "sex-exploitation subtype without sexual exploitation"))
+    for rec in pick([p for p in persons if by_record[p.record_key].status.startswith("Closed")]):
+        by_record[rec.record_key].reason_for_closure = ""
+        issues.append(PlantedIssue(rec.record_key, "closed_without_reason", "closed case without a closure reason"))
+    for rec in pick([p for p in persons if by_record[p.record_key].referral is not None]):
         case = by_record[rec.record_key]
-        # A planted birth date 30 days after registration must still lie in the past.
-        if roll < 0.01 and rec.birthdate and date.fromisoformat(case.registered_on) <= GENERATOR_TODAY - timedelta(days=31):
-            rec.birthdate = (date.fromisoformat(case.registered_on) + timedelta(days=30)).isoformat()
-            issues.append(PlantedIssue(rec.record_key, "birth_after_registration", "birth date after the case was registered"))
-        elif roll < 0.02 and "vic_TypeOfSexExploitation" not in rec.fields:
-            rec.fields["vic_TypeOfSexExploitation"] = ["Prostitution"]
-            rec.fields["vic_TypeOfExploitation"] = ["ForcedLabour"]
-            issues.append(PlantedIssue(rec.record_key, "sex_subtype_without_sexual_exploitation", "sex-exploitation subtype without sexual exploitation"))
-        elif roll < 0.03 and case.status.startswith("Closed"):
-            case.reason_for_closure = ""
-            issues.append(PlantedIssue(rec.record_key, "closed_without_reason", "closed case without a closure reason"))
-        elif roll < 0.04 and case.referral is not None:
-            case.referral["date"] = (date.fromisoformat(case.registered_on) - timedelta(days=10)).isoformat()
-            issues.append(PlantedIssue(rec.record_key, "referral_before_registration", "referral dated before registration"))
+        assert case.referral is not None
+        case.referral["date"] = (date.fromisoformat(case.registered_on) - timedelta(days=10)).isoformat()
+        issues.append(PlantedIssue(rec.record_key, "referral_before_registration", "referral dated before registration"))
