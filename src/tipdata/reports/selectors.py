@@ -18,11 +18,12 @@ views and the command.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from tipdata.accounts.models import Membership, Organisation
 from tipdata.accounts.roles import Permission, role_has
@@ -195,6 +196,38 @@ def _final_spec(spec: ReportSpec, access: Access, organisation: Organisation) ->
     if access.forced_suppression:
         changes["suppress"] = True
     return spec.replace(**changes)
+
+
+QUALITY_DIMENSIONS = (
+    ("overall", gettext_lazy("Overall quality score")),
+    ("completeness", gettext_lazy("Completeness")),
+    ("validity", gettext_lazy("Validity")),
+    ("consistency", gettext_lazy("Consistency")),
+    ("timeliness", gettext_lazy("Timeliness")),
+)
+
+
+def with_quality_scores(report: Report, organisation: Organisation, *, actor: Any = None,
+                        channel: str = "report") -> Report:
+    """The report with the organisation's quality scores (its own checks, over all its cases).
+
+    The quality app runs its checks as a data officer would (every case, de-identified)
+    and its run is audited; only the five overall percentages are added here.
+    """
+    from tipdata.quality.selectors import batch_membership, quality_report
+
+    result = quality_report(batch_membership(organisation), actor=actor, channel=channel).result
+    overall = result.scores.overall
+    scores = []
+    for dimension, label in QUALITY_DIMENSIONS:
+        value = overall.get(dimension)
+        scores.append((str(label), "—" if value is None else f"{round(100 * value)}%"))
+    records = "" if report.suppressed and result.records < report.threshold else f" ({result.records} records)"
+    source = str(gettext_lazy(
+        "From the organisation's data-quality checks (tipdata quality) over all its case records{records}, "
+        "not only those counted here; 100% means no problem found."
+    )).format(records=records)
+    return replace(report, quality_scores=tuple(scores), quality_source=source)
 
 
 def organisation_report(

@@ -180,6 +180,7 @@ def report_download_view(request: HttpRequest, kind: str, fmt: str) -> HttpRespo
     report, access = selectors.organisation_report(
         membership, kind, spec, year=year, population=data.get("population"), translate=gettext,
     )
+    report = selectors.with_quality_scores(report, membership.organisation, actor=request.user)
     body = render_report_file(report, fmt, organisation=membership.organisation.name)
     audit_record(action="report.export", actor=request.user, organisation=membership.organisation,
                  object_type="report", object_id=kind,

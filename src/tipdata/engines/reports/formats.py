@@ -76,6 +76,14 @@ def write_xlsx(report: Report, target: str | Path | IO[bytes], *, organisation: 
         for line in report.quality:
             summary.append([line.label, line.percent if line.percent is not None else t(gettext_noop("not shown")),
                             line.recorded, line.of])
+    if report.quality_scores:
+        summary.append([])
+        summary.append([t(gettext_noop("Data-quality scores of the organisation's records"))])
+        summary.cell(summary.max_row, 1).font = bold
+        if report.quality_source:
+            summary.append([report.quality_source])
+        for label, shown in report.quality_scores:
+            summary.append([label, shown])
     summary.append([])
     summary.append([t(gettext_noop("Spec")), json.dumps(report.spec, sort_keys=True)])
     summary.column_dimensions["A"].width = 60
@@ -173,6 +181,15 @@ def write_pdf(report: Report, target: str | Path | IO[bytes], *, organisation: s
         quality = PdfTable(rows, colWidths=[90 * mm, 25 * mm, 22 * mm, 22 * mm], repeatRows=1)
         quality.setStyle(_grid(colors, bold, regular))
         story.append(quality)
+    if report.quality_scores:
+        story.append(Spacer(1, 3 * mm))
+        story.append(Paragraph(escape(t(gettext_noop("Data-quality scores of the organisation's records"))), heading))
+        if report.quality_source:
+            story.append(Paragraph(escape(report.quality_source), small))
+        scores = PdfTable([[Paragraph(escape(label), cellstyle), shown] for label, shown in report.quality_scores],
+                          colWidths=[90 * mm, 25 * mm])
+        scores.setStyle(_grid(colors, regular, regular))
+        story.append(scores)
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph(escape(t(gettext_noop("Spec")) + ": " + json.dumps(report.spec, sort_keys=True)), small))
 

@@ -137,6 +137,10 @@ class Report:
     suppressed: bool = False
     threshold: int = 5
     withheld: dict[str, int] = field(default_factory=dict)  # primary/secondary counts
+    # The organisation's data-quality scores (label, shown value), from its quality checks;
+    # added by the caller, who knows where they come from (``quality_source``).
+    quality_scores: tuple[tuple[str, str], ...] = ()
+    quality_source: str = ""
 
     def table(self, table_id: str) -> Table:
         for table in self.tables:
@@ -150,6 +154,7 @@ class Report:
             "tables": [t.to_json() for t in self.tables], "notes": list(self.notes),
             "quality": [q.__dict__ for q in self.quality], "counted": dict(self.counted),
             "suppressed": self.suppressed, "threshold": self.threshold, "withheld": dict(self.withheld),
+            "quality_scores": [list(pair) for pair in self.quality_scores], "quality_source": self.quality_source,
         }
 
 

@@ -12,7 +12,7 @@ from django.utils import translation
 from tipdata.accounts.selectors import organisation_by_slug
 from tipdata.audit.services import audit_record
 from tipdata.engines.reports import ReportError, ReportSpec
-from tipdata.reports.selectors import REPORT_KINDS, operator_report
+from tipdata.reports.selectors import REPORT_KINDS, operator_report, with_quality_scores
 from tipdata.reports.views import render_report_file
 
 
@@ -59,6 +59,7 @@ class Command(BaseCommand):
             with translation.override(options["lang"]):
                 report = operator_report(organisation, options["kind"], spec, year=year,
                                          population=options["population"])
+                report = with_quality_scores(report, organisation, channel="cli")
         except ReportError as exc:
             raise CommandError(str(exc)) from exc
         out = Path(options["out"])
