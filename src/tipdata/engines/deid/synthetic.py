@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .dp_tables import check_epsilon
-from .errors import DeidSpecError
+from .errors import DeidDataError, DeidSpecError
 
 ACCURACY_MODES = ("prioritize_long_combinations", "prioritize_short_combinations", "balanced")
 FABRICATION_MODES = ("uncontrolled", "balanced", "progressive", "minimize")
@@ -194,8 +194,16 @@ def synthesize(records: pd.DataFrame, spec: SyntheticSpec) -> SyntheticResult:
     pacsynth.set_number_of_threads(max(1, int(spec.threads)))
     dataset = pacsynth.Dataset.from_data_frame(frame)
     synth = pacsynth.DpAggregateSeededSynthesizer(params)
-    synth.fit(dataset)
-    raw = synth.sample(spec.target_records) if spec.target_records else synth.sample()
+    try:
+        synth.fit(dataset)
+        raw = synth.sample(spec.target_records) if spec.target_records else synth.sample()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # pac-synth's Rust panics arrive as pyo3 PanicException (a BaseException)
+        raise DeidDataError(
+            f"the synthesiser could not work with these {n} records at epsilon {spec.epsilon:g} "
+            f"({exc}); use more records or a larger epsilon for the synthetic data"
+        ) from None
     out = pacsynth.Dataset.raw_data_to_data_frame(raw)
     out = out.reindex(columns=list(spec.columns))
     for c in spec.columns:
