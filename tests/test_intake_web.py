@@ -15,7 +15,7 @@ from tipdata.cases.models import Case
 from tipdata.engines.intake import plan_import
 from tipdata.intake.models import ImportRun
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.intake_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", include("tipdata.reports.dashboard_urls")),
     path("reports/", include("tipdata.reports.urls")),
     path("dedupe/", include("tipdata.linkage.urls")),
+    path("intake/", include("tipdata.intake.urls")),
     path("", include("tipdata.web.urls")),
 ]
 
