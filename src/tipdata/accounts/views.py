@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import pyotp
 from django.conf import settings
 from django.contrib import messages
-import pyotp
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -14,11 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tipdata.accounts.selectors import SESSION_ORG_KEY, memberships_for
 from tipdata.accounts.models import User
+from tipdata.accounts.selectors import SESSION_ORG_KEY, memberships_for
 from tipdata.accounts.services import user_set_language, user_set_totp
-from tipdata.audit.services import audit_record
 from tipdata.accounts.throttle import login_blocked
+from tipdata.audit.services import audit_record
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -64,7 +64,7 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
         elif pyotp.TOTP(user.totp_secret).verify(request.POST.get("code", "").replace(" ", ""), valid_window=1):
             del request.session[PENDING_2FA]
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(pending.get("next") or "/")
+            return redirect((pending or {}).get("next") or "/")
         else:
             audit_record(action="auth.login_failed", actor_username=user.username,
                          changes={"factor": "totp"}, ip_address=str(request.META.get("REMOTE_ADDR", "")))

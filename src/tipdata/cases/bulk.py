@@ -22,7 +22,7 @@ from tipdata.audit.services import audit_record
 from tipdata.cases.localfields import validate_local_values
 from tipdata.cases.models import Case, CasePerson, Consent, Person, PersonRole, PersonSearchIndex
 from tipdata.cases.sealing import seal_values
-from tipdata.cases.services import _index_digests_with_key, _split_person_values
+from tipdata.cases.services import person_index_digests_with_key, split_sealed_and_coded
 from tipdata.keys.services import (
     data_key_wrap_new,
     index_key_plain,
@@ -65,13 +65,17 @@ def victims_bulk_create(
     start = Case.objects.filter(organisation=organisation).count()
     done = 0
     for batch in _batches(items, batch_size):
-        persons, cases, links, indexes, consents = [], [], [], [], []
+        persons: list[Person] = []
+        cases: list[Case] = []
+        links: list[tuple[Person, Case, dict[str, Any], VictimCase]] = []
+        indexes: list[tuple[Person, set[str]]] = []
+        consents: list[Consent] = []
         for offset, item in enumerate(batch):
             try:
-                to_seal, coded = _split_person_values(item.person_values)
+                to_seal, coded = split_sealed_and_coded(item.person_values)
                 local = validate_local_values(organisation, item.local_fields)
-                vic_sealed, vic_coded = _split_person_values(item.victim_context)
-                case_sealed, case_coded = _split_person_values(item.case_values)
+                vic_sealed, vic_coded = split_sealed_and_coded(item.victim_context)
+                case_sealed, case_coded = split_sealed_and_coded(item.case_values)
             except ValidationError as exc:
                 raise ValidationError([f"record {done + offset + 1}: {m}" for m in exc.messages]) from exc
             person = Person(organisation=organisation, public_id=uuid.uuid4(), attributes=coded, local_fields=local,
@@ -89,7 +93,7 @@ def victims_bulk_create(
             persons.append(person)
             cases.append(case)
             links.append((person, case, vic_coded, item))
-            indexes.append((person, _index_digests_with_key(index_key, to_seal)))
+            indexes.append((person, person_index_digests_with_key(index_key, to_seal)))
         with transaction.atomic():
             Person.objects.bulk_create(persons)
             Case.objects.bulk_create(cases)

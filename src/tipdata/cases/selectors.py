@@ -21,7 +21,6 @@ from tipdata.cases.sealing import open_values
 from tipdata.keys import envelope
 from tipdata.keys.services import data_key_open, index_key_plain
 
-
 MAX_NAME_MATCHES = 2000  # a name shared by more people than this needs a second word to narrow it
 
 

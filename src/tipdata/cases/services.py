@@ -46,7 +46,7 @@ class ConsentRequiredError(PermissionError):
     """The person has not consented to this use of their data (or withdrew consent)."""
 
 
-def _split_person_values(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+def split_sealed_and_coded(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
     """Validate every value against the dictionary; return (to seal, coded attributes)."""
     to_seal: dict[str, str] = {}
     coded: dict[str, Any] = {}
@@ -85,11 +85,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _index_digests(organisation: Organisation, sealed_plain: dict[str, str]) -> set[str]:
-    return _index_digests_with_key(index_key_plain(organisation), sealed_plain)
+def person_index_digests(organisation: Organisation, sealed_plain: dict[str, str]) -> set[str]:
+    return person_index_digests_with_key(index_key_plain(organisation), sealed_plain)
 
 
-def _index_digests_with_key(key: bytes, sealed_plain: dict[str, str]) -> set[str]:
+def person_index_digests_with_key(key: bytes, sealed_plain: dict[str, str]) -> set[str]:
     """Blind-index digests of each name token, the full name and the identity number."""
     digests: set[str] = set()
     names = [sealed_plain.get(n, "") for n in ("prs_first_name", "prs_middle_name", "prs_second_name")]
@@ -108,7 +108,7 @@ def person_create(
     local_fields: dict[str, Any] | None = None, demo_key: str = "",
 ) -> Person:
     """Create a person from HTCDS ``prs_`` values (names, birth date, gender, citizenship ...)."""
-    to_seal, coded = _split_person_values(values)
+    to_seal, coded = split_sealed_and_coded(values)
     from tipdata.cases.localfields import validate_local_values
 
     local_clean = validate_local_values(organisation, local_fields or {})
@@ -127,7 +127,7 @@ def person_create(
         person.save(update_fields=["wrapped_data_key", "org_key_id", "sealed"])
         PersonSearchIndex.objects.bulk_create(
             [PersonSearchIndex(organisation=organisation, person=person, digest=d)
-             for d in _index_digests(organisation, to_seal)]
+             for d in person_index_digests(organisation, to_seal)]
         )
         audit_record(
             action="person.create", actor=actor, organisation=organisation, object_type="person",
@@ -170,8 +170,8 @@ def case_create(
     # strict=False keeps legacy or imported inconsistencies for the quality checks to report.
     if strict and birth and date.fromisoformat(birth) > registered_on:
         raise ValidationError(f"prs_birthdate {birth} is after the case was registered ({registered_on})")
-    case_sealed, case_coded = _split_person_values(case_values or {})
-    vic_sealed, vic_coded = _split_person_values(victim_context or {})
+    case_sealed, case_coded = split_sealed_and_coded(case_values or {})
+    vic_sealed, vic_coded = split_sealed_and_coded(victim_context or {})
     with transaction.atomic():
         case = Case.objects.create(
             organisation=organisation, reference=reference or _next_reference(organisation, registered_on),
@@ -218,7 +218,7 @@ def case_update(
         updates["closed_on"] = closed_on
         changes["closed_on"] = {"old": case.closed_on, "new": closed_on}
     if case_values:
-        _sealed, coded = _split_person_values(case_values)
+        _sealed, coded = split_sealed_and_coded(case_values)
         attributes = {**case.attributes, **coded}
         updates["attributes"] = attributes
         for key, value in coded.items():
@@ -255,7 +255,7 @@ def victim_context_update(
     if len(found) > 1:
         raise ValidationError(f"this case has {len(found)} victims; say which person the values are for")
     link = found[0]
-    sealed, coded = _split_person_values(values)
+    sealed, coded = split_sealed_and_coded(values)
     if sealed:
         raise ValidationError(f"{', '.join(sorted(sealed))}: narrative fields are not set through victim_context_update")
     if not all(name.startswith("vic_") for name in coded):
@@ -399,7 +399,7 @@ def support_plan_add(*, case: Case, actor: Any, values: dict[str, Any]) -> Any:
     """Add a support plan from HTCDS spl_ values (type, dates, objectives, action plan)."""
     from tipdata.cases.models import SupportPlan
 
-    to_seal, coded = _split_person_values(values)
+    to_seal, coded = split_sealed_and_coded(values)
     if not coded.get("spl_type"):
         raise ValidationError("spl_type: required (the kind of support)")
     planned, actual = coded.get("spl_planned_end_date"), coded.get("spl_actual_end_date")
@@ -422,7 +422,7 @@ def trafficking_event_add(*, case: Case, actor: Any, values: dict[str, Any]) -> 
     """Add a historic trafficking event from HTCDS hte_ values."""
     from tipdata.cases.models import TraffickingEvent
 
-    to_seal, coded = _split_person_values(values)
+    to_seal, coded = split_sealed_and_coded(values)
     if not coded.get("hte_type"):
         raise ValidationError("hte_type: required (Recruitment, Transit or Exploitation)")
     when = coded.get("hte_date")
@@ -448,7 +448,7 @@ def case_person_add(*, case: Case, actor: Any, role: str, values: dict[str, Any]
         raise ValidationError(f"role {role!r}: add victims with a new case; allowed here: perpetrator, other")
     # Narrative context (per_RoleDetails) is sealed with the person's other identifiers.
     narrative = {k: v for k, v in context.items() if is_sealed(k)}
-    _none, ctx = _split_person_values({k: v for k, v in context.items() if k not in narrative})
+    _none, ctx = split_sealed_and_coded({k: v for k, v in context.items() if k not in narrative})
     with transaction.atomic():
         person = person_create(organisation=case.organisation, actor=actor, values={**values, **narrative})
         link = CasePerson.objects.create(organisation=case.organisation, case=case, person=person, role=role, context=ctx)

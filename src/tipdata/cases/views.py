@@ -200,7 +200,8 @@ def case_consent_view(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     try:
         if request.POST.get("withdraw"):
-            consent = Consent.objects.filter(person=person.person, pk=request.POST.get("withdraw"), withdrawn_at__isnull=True).first()
+            consent = Consent.objects.filter(person=person.person, pk=request.POST.get("withdraw", ""),
+                                             withdrawn_at__isnull=True).first()
             if consent is None:
                 raise Http404
             consent_withdraw(consent=consent, actor=request.user)

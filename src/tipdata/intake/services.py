@@ -36,11 +36,11 @@ from tipdata.cases.localfields import local_field_define, validate_local_values
 from tipdata.cases.models import Case, CasePerson, LocalField, Person, PersonRole, PersonSearchIndex
 from tipdata.cases.sealing import open_values, seal_values
 from tipdata.cases.services import (
-    _index_digests,
-    _split_person_values,
     case_create,
     person_create,
     person_data_key,
+    person_index_digests,
+    split_sealed_and_coded,
 )
 from tipdata.engines.intake import (
     CleanRecord,
@@ -480,9 +480,9 @@ class _Store:
         file does not map keep what tipdata holds); re-seal, re-index, audit."""
         org = self.organisation
         mapped = self.mapped
-        p_seal, p_coded = _split_person_values(record.person)
-        v_seal, v_coded = _split_person_values(record.victim_context)
-        c_seal, c_coded = _split_person_values(record.case)
+        p_seal, p_coded = split_sealed_and_coded(record.person)
+        v_seal, v_coded = split_sealed_and_coded(record.victim_context)
+        c_seal, c_coded = split_sealed_and_coded(record.case)
         local = validate_local_values(org, record.local_fields)
 
         def merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -503,7 +503,7 @@ class _Store:
             version=F("version") + 1, updated_at=timezone.now())
         PersonSearchIndex.objects.filter(person=person).delete()
         PersonSearchIndex.objects.bulk_create([
-            PersonSearchIndex(organisation=org, person=person, digest=d) for d in _index_digests(org, p_plain)
+            PersonSearchIndex(organisation=org, person=person, digest=d) for d in person_index_digests(org, p_plain)
         ])
         link = CasePerson.objects.filter(case=case, person=person, role=PersonRole.VICTIM).first()
         context = merged(link.context if link else {}, v_coded)

@@ -10,9 +10,9 @@ from tipdata.accounts.models import Organisation
 from tipdata.audit.services import audit_record
 from tipdata.cases.models import Person
 from tipdata.cases.sealing import open_values
-from tipdata.keys.services import data_key_open
 from tipdata.engines.linkage.persons import PersonRecord
 from tipdata.engines.names.dates import BirthDateError, parse_birth_date
+from tipdata.keys.services import data_key_open
 
 SEX = {"Feminine": "F", "Masculine": "M", "TransgenderFeminine": "F", "TransgenderMasculine": "M"}
 NAME_FIELDS = ("prs_first_name", "prs_middle_name", "prs_second_name")

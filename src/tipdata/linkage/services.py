@@ -31,8 +31,9 @@ def dedupe_run(*, organisation: Organisation, actor: Any, threshold: float | Non
     records = linkage_records(organisation, actor=actor, purpose="deduplication")
     spec = DedupeSpec(threshold=threshold) if threshold is not None else DedupeSpec()
     result = dedupe_persons(records, spec)
-    by_public = dict(Person.objects.filter(organisation=organisation).values_list("public_id", "pk"))
-    by_public = {str(k): v for k, v in by_public.items()}
+    by_public: dict[str, int] = {
+        str(public_id): pk for public_id, pk in Person.objects.filter(organisation=organisation).values_list("public_id", "pk")
+    }
     new = decided = 0
     with transaction.atomic():
         for pair in result.pairs:

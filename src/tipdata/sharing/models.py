@@ -18,12 +18,12 @@ class PrivacyBudget(models.Model):
             models.CheckConstraint(condition=Q(spent_epsilon__gte=0), name="budget_spent_non_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation.slug}: {self.spent_epsilon:g} of {self.total_epsilon:g}"
+
     @property
     def remaining(self) -> float:
         return max(0.0, self.total_epsilon - self.spent_epsilon)
-
-    def __str__(self) -> str:
-        return f"{self.organisation.slug}: {self.spent_epsilon:g} of {self.total_epsilon:g}"
 
 
 class Release(models.Model):

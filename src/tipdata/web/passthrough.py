@@ -6,11 +6,10 @@ functions. These commands only make them reachable as ``tipdata <name> ...``.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from typing import Any
-
-import argparse
 
 from django.core.management.base import BaseCommand, CommandParser
 

@@ -39,7 +39,12 @@ class Command(BaseCommand):
 
     def _encode_org(self, rest: list[str]) -> int:
         from tipdata.accounts.selectors import organisation_by_slug
-        from tipdata.engines.linkage.pprl import SecretError, encode_persons, read_secret, write_encodings
+        from tipdata.engines.linkage.pprl import (
+            SecretError,
+            encode_persons,
+            read_secret,
+            write_encodings,
+        )
         from tipdata.linkage.selectors import linkage_records
 
         parser = argparse.ArgumentParser(prog="tipdata link encode")

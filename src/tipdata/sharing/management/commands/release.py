@@ -12,7 +12,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tipdata.accounts.models import Organisation
 from tipdata.accounts.selectors import organisation_by_slug
 from tipdata.sharing.models import Release
-from tipdata.sharing.services import agreement_record, budget_for, budget_set, release_approve, release_create
+from tipdata.sharing.services import (
+    agreement_record,
+    budget_for,
+    budget_set,
+    release_approve,
+    release_create,
+)
 
 
 class Command(BaseCommand):
