@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,36 @@ def test_linking_demo_organisations_recovers_shared_persons(tmp_path: Path) -> N
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("estimate", str(overlaps), "--method", "bic", "--json", stdout=out)
+
+
+def test_linkage_project_across_organisations_shows_the_linked_estimate(client: Any, tmp_path: Path) -> None:
+    from tipdata.accounts.models import User
+    from tipdata.linkage.models import LinkageProject
+
+    demo_load(seed=SEED, persons=400)
+    project = LinkageProject.objects.get()
+    assert project.overlaps and len(project.overlaps["lists"]) == 4
+    admin = User.objects.get(username="admin-shelter-kh")
+    admin.set_password(PASSWORD)
+    admin.save()
+    client.post("/login/", {"username": admin.username, "password": PASSWORD})
+    page = client.get(f"/dedupe/projects/{project.pk}/").content.decode()
+    assert "Estimated total" in page and "demo_hotline_th" in page
+    # The hub holds encodings only: no name or birth date of any person in what it stored.
+    stored = json.dumps([p.encodings for p in project.participants.all()])
+    names = [p.first_name for p in generate(seed=SEED, persons=400).persons if len(p.first_name) >= 5]
+    assert not [n for n in names if n in stored]
+    # An organisation outside the project gets not found.
+    from tipdata.accounts.services import organisation_create, user_create
+
+    outsider = organisation_create(name="Outsider", country="TH")
+    user_create(username="out", password=PASSWORD, organisation=outsider, role="admin")
+    client.post("/login/", {"username": "out", "password": PASSWORD})
+    assert client.get(f"/dedupe/projects/{project.pk}/").status_code == 404
+    # A bad upload is refused with a clear message.
+    client.post("/login/", {"username": admin.username, "password": PASSWORD})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = client.post(f"/dedupe/projects/{project.pk}/", {"action": "upload",
+                      "encodings": SimpleUploadedFile("names.csv", b"id,given_name\n1,Sophea\n")}, follow=True)
+    assert "not an encoding file" in bad.content.decode()

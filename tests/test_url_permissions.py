@@ -60,6 +60,9 @@ EXPECTED: dict[str, dict[str, int | tuple[int, ...]]] = {
     "dedupe-candidates": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": NOT_FOUND,
                           "viewer": NOT_FOUND, "other": OK, "assigned": NOT_FOUND},
     "dedupe-decide": {r: 405 for r in [*ROLES, "other", "assigned"]},
+    "linkage-projects": {"admin": OK, "supervisor": NOT_FOUND, "caseworker": NOT_FOUND, "data_officer": NOT_FOUND,
+                         "viewer": NOT_FOUND, "other": OK, "assigned": NOT_FOUND},
+    "linkage-project": {r: NOT_FOUND for r in [*ROLES, "other", "assigned"]},  # no project 999
     "intake-runs": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK, "viewer": NOT_FOUND,
                     "other": OK, "assigned": NOT_FOUND},
     "intake-upload": {"admin": OK, "supervisor": OK, "caseworker": NOT_FOUND, "data_officer": OK, "viewer": NOT_FOUND,
@@ -141,6 +144,7 @@ def test_every_route_for_every_role(make_org: Any, make_user: Any, client: Any) 
         "estimation": "/estimation/", "dashboard": "/dashboard/", "dashboard-csv": "/dashboard/gender.csv",
         "reports-index": "/reports/", "report-download": "/reports/sdg1622.xlsx", "dedupe-candidates": "/dedupe/", "dedupe-decide": "/dedupe/1/decide/",
         "dedupe-undo": "/dedupe/merges/1/undo/",
+        "linkage-projects": "/dedupe/projects/", "linkage-project": "/dedupe/projects/999/",
         "intake-runs": "/intake/", "intake-upload": "/intake/upload/", "intake-preview": "/intake/upload/nope/",
         "intake-run": "/intake/runs/999/", "intake-quarantine": "/intake/runs/999/quarantine/", "retention": "/cases/retention/", "person-erase": f"/cases/{case.public_id}/erase/",
         "case-plan": f"/cases/{case.public_id}/plan/", "case-event": f"/cases/{case.public_id}/event/",

@@ -42,6 +42,9 @@ def demo_load(*, seed: int = 1, persons: int = 400) -> DemoLoadResult:
                 role=spec["role"], check_password=False,
             )
         loaded_persons, loaded_cases = _load_caseload(caseload, orgs)
+        from tipdata.linkage.demo import demo_linkage_project
+
+        demo_linkage_project(list(orgs.values()))
         audit_record(action="demo.load", actor_username="cli", changes={"seed": seed, "persons": persons})
     return DemoLoadResult(len(orgs), len(caseload.users), loaded_persons, loaded_cases, demo_logins())
 

@@ -50,3 +50,33 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} -> {self.kept_id}"
+
+
+class LinkageProject(models.Model):
+    """Agencies counting together: each uploads encodings (no names); the hub matches them."""
+
+    name = models.CharField(max_length=200)
+    created_by_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    threshold = models.FloatField(default=0.65)
+    overlaps = models.JSONField(null=True, blank=True, help_text="capture-history table: lists + counts")
+    match_report = models.JSONField(null=True, blank=True, help_text="pair counts per similarity band, no records")
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LinkageParticipant(models.Model):
+    project = models.ForeignKey(LinkageProject, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    joined = models.BooleanField(default=False, help_text="the organisation's admin accepted")
+    encodings = models.JSONField(null=True, blank=True, help_text="the uploaded encoding document (no identifiers)")
+    persons = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "organisation"], name="one_participation_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.project}"

@@ -95,3 +95,73 @@ def merge_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     return redirect("dedupe-candidates")
+
+
+def _participant(membership: Membership, project_id: int) -> Any:
+    from tipdata.linkage.models import LinkageParticipant
+
+    participant = LinkageParticipant.objects.filter(project_id=project_id, organisation=membership.organisation) \
+        .select_related("project", "organisation").first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@login_required
+def projects_view(request: HttpRequest) -> HttpResponse:
+    from tipdata.accounts.models import Organisation
+    from tipdata.linkage.models import LinkageParticipant
+    from tipdata.linkage.projects import project_create
+
+    membership = _membership(request, Permission.LINKAGE_MANAGE)
+    if request.method == "POST":
+        invite = list(Organisation.objects.filter(slug__in=request.POST.getlist("invite")))
+        try:
+            project = project_create(organisation=membership.organisation, actor=request.user,
+                                     name=request.POST.get("name", ""), invite=invite)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            return redirect("linkage-project", pk=project.pk)
+    mine = LinkageParticipant.objects.filter(organisation=membership.organisation).select_related("project")
+    return render(request, "linkage/projects.html", {
+        "participations": mine,
+        "organisations": Organisation.objects.exclude(pk=membership.organisation_id).order_by("name"),
+    })
+
+
+@login_required
+def project_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from tipdata.engines.estimation import EstimationError, estimate_population, parse_capture_csv
+    from tipdata.linkage.projects import encodings_upload, overlaps_csv, project_join, project_match
+
+    membership = _membership(request, Permission.LINKAGE_MANAGE)
+    participant = _participant(membership, pk)
+    project = participant.project
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "join":
+                project_join(participant=participant, actor=request.user)
+            elif action == "upload" and request.FILES.get("encodings"):
+                upload = request.FILES["encodings"]
+                n = encodings_upload(participant=participant, actor=request.user, content=upload.read(),
+                                     filename=upload.name or "upload")
+                messages.success(request, _("Uploaded encodings of %(n)s persons.") % {"n": n})
+            elif action == "match" and project.created_by_organisation_id == membership.organisation_id:
+                project_match(project=project, actor=request.user)
+                messages.success(request, _("Lists matched."))
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        return redirect("linkage-project", pk=pk)
+    context: dict[str, Any] = {"project": project, "participant": participant,
+                               "participants": project.participants.select_related("organisation"),
+                               "may_match": project.created_by_organisation_id == membership.organisation_id}
+    if project.overlaps:
+        csv_text = overlaps_csv(project)
+        context["overlaps_csv"] = csv_text
+        try:
+            context["estimate"] = estimate_population(parse_capture_csv(csv_text), method="stepwise")
+        except EstimationError as exc:
+            context["estimate_error"] = str(exc)
+    return render(request, "linkage/project.html", context)
