@@ -17,7 +17,6 @@ import argparse
 import http.cookiejar
 import os
 import platform
-import re
 import socket
 import statistics
 import subprocess
