@@ -28,7 +28,10 @@ The model can also hold *hidden* quantities, never published, that published num
 built from (the girls, boys, women and men of each form of exploitation behind the
 SDG 16.2.2 margins); the reader knows them only through the facts.
 
-Zero is shown as ``0``: an empty cell identifies nobody.
+Zero is shown as ``0``: an empty cell identifies nobody. When even withholding every
+non-zero number leaves a small count pinned (four categories of one person each, out of
+four: "<5" says each holds at least one), the whole group of linked numbers is *blanked*:
+shown as ``–``, saying nothing about its value, zeros included.
 
 >>> m = DisclosureModel()
 >>> cells = [m.add(("g", c), n) for c, n in [("F", 12), ("M", 3), ("X", 9)]]
@@ -55,6 +58,7 @@ from .errors import SuppressionError
 Key = tuple[str, ...]
 PRIMARY = "primary"
 SECONDARY = "secondary"
+BLANK = "blank"  # nothing shown, not even a range: the last resort when too few records are counted
 
 
 @dataclass
@@ -164,6 +168,10 @@ class SuppressionResult:
     def secondary(self) -> int:
         return sum(1 for s in self.status.values() if s == SECONDARY)
 
+    @property
+    def blank(self) -> int:
+        return sum(1 for s in self.status.values() if s == BLANK)
+
 
 def suppress(model: DisclosureModel, threshold: int) -> SuppressionResult:
     """Withhold small counts and enough others that none can be worked out again."""
@@ -187,12 +195,18 @@ def suppress(model: DisclosureModel, threshold: int) -> SuppressionResult:
             return SuppressionResult(threshold, status, rounds)
         touched = set()
         for key in exposed:
+            group = graph.linked(key)
+            if group & touched:
+                continue  # its group changed this round: check it again before withholding more
             candidate = graph.nearest_visible(key, status)
             if candidate is not None:
                 status[candidate] = SECONDARY
                 touched.update((key, candidate))
-        if not touched:
-            raise SuppressionError(f"cannot protect {exposed[:3]}: nothing left to withhold near them")
+            else:
+                for other in group:
+                    if model.quantities[other].published:
+                        status[other] = BLANK
+                touched.update(group)
 
 
 def audit(model: DisclosureModel, status: Mapping[Key, str], threshold: int,
@@ -255,6 +269,7 @@ def _pinned(members: list[int], primaries: list[int], rows: list[tuple[dict[int,
             lower[j], upper[j] = 1, threshold - 1
         elif kind == SECONDARY:
             lower[j] = threshold
+        # BLANK and hidden quantities: any whole number from 0
     matrix, lo, hi = [], [], []
     for coeffs, constant, sense in rows:
         if next(iter(coeffs)) not in local:
@@ -304,6 +319,17 @@ class _Graph:
             keys = [k for k, _ in fact.terms]
             for key in keys:
                 self.neighbours[key].update(keys)
+
+    def linked(self, start: Key) -> set[Key]:
+        """Every quantity tied to ``start`` through facts, directly or not."""
+        seen = {start}
+        stack = [start]
+        while stack:
+            for other in self.neighbours[stack.pop()]:
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        return seen
 
     def nearest_visible(self, start: Key, status: Mapping[Key, str]) -> Key | None:
         """The closest published, shown, non-zero quantity (smallest level, then value)."""

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .spec import ReportSpec
-from .suppression import PRIMARY, SECONDARY, DisclosureModel, Key, SuppressionResult, suppress
+from .suppression import (
+    BLANK,
+    PRIMARY,
+    SECONDARY,
+    DisclosureModel,
+    Key,
+    SuppressionResult,
+    suppress,
+)
 
 
 def gettext_noop(text: str) -> str:
@@ -24,6 +32,7 @@ def gettext_noop(text: str) -> str:
 
 
 SECONDARY_MARK = "x"
+BLANK_MARK = "–"
 
 
 @dataclass(frozen=True)
@@ -212,6 +221,9 @@ class ReportBuilder:
                 f"Counts from 1 to {threshold - 1} are shown as <{threshold}; counts shown as "
                 f"{SECONDARY_MARK} are withheld so that totals cannot reveal a small count."
             )
+            if result.blank:
+                all_notes.append(f"Numbers shown as {BLANK_MARK} are not shown at all: too few people are counted "
+                                 "there to show any of them safely.")
         published_counted: dict[str, int | None] = {}
         for name, value in (counted or {}).items():
             hidden = result is not None and value is not None and 0 < value < threshold
@@ -221,7 +233,7 @@ class ReportBuilder:
         return Report(
             kind=kind, title=title, period=period, spec=self.spec.to_json(), tables=tables, notes=tuple(all_notes),
             quality=tuple(quality), counted=published_counted, suppressed=result is not None, threshold=threshold,
-            withheld={"primary": result.primary, "secondary": result.secondary} if result else {},
+            withheld={"primary": result.primary, "secondary": result.secondary, "blank": result.blank} if result else {},
         )
 
     def _final(self, draft: DraftTable, result: SuppressionResult | None) -> Table:
@@ -235,6 +247,8 @@ class ReportBuilder:
                     cells.append(Cell(None, f"<{self.spec.threshold}", PRIMARY))
                 elif status == SECONDARY:
                     cells.append(Cell(None, SECONDARY_MARK, SECONDARY))
+                elif status == BLANK:
+                    cells.append(Cell(None, BLANK_MARK, BLANK))
                 else:
                     cells.append(Cell(value, str(value)))
             rows.append(Row(row.codes, row.labels, tuple(cells), row.is_total))
