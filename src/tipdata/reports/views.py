@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tipdata.accounts.models import Membership
 from tipdata.accounts.selectors import active_membership
 from tipdata.audit.services import audit_record
-from tipdata.engines.reports import Report, ReportSpec, write_pdf, write_xlsx
+from tipdata.engines.reports import IDENTIFIED_ONLY, Report, ReportSpec, write_pdf, write_xlsx
 from tipdata.engines.standard import load_dictionary
 from tipdata.reports import selectors
 from tipdata.reports.charts import chart_for
@@ -105,8 +105,10 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         csv_url = reverse("dashboard-csv", args=[table.id]) + (f"?{query}" if query else "")
         sections.append({"table": table, "chart": chart_for(table), "element_id": f"chart-spec-{table.id}",
                          "csv_url": csv_url})
+    identified_only = gettext(IDENTIFIED_ONLY)
     return render(request, "reports/dashboard.html", {
         "form": form, "report": report, "sections": sections, "access": access,
+        "notes": [note for note in report.notes if note != identified_only],
         "organisation": membership.organisation, "scopes": [(s, SCOPE_LABELS[s]) for s in access.scopes],
     })
 

@@ -63,7 +63,7 @@ def build_dashboard(records: Iterable[VictimRecord], referrals: Iterable[Referra
     kept = select(all_records, spec)
     people = victims(kept)
     units = cases(kept)
-    builder = ReportBuilder(spec)
+    builder = ReportBuilder(spec, translate=labeller.text)
     t = labeller.text
     n_victims = len(people)
     n_cases = len(units)

@@ -167,7 +167,7 @@ def sdg_16_2_2(records: Iterable[VictimRecord], *, year: int, spec: ReportSpec |
     t = labeller.text
     all_records = list(records)
     people = victims(select(all_records, spec))
-    builder = ReportBuilder(spec)
+    builder = ReportBuilder(spec, translate=labeller.text)
     form_by_group(builder, "sdg_16_2_2", people, detailed=False, labeller=labeller, with_sex_and_age=True,
                   title=t(gettext_noop("SDG 16.2.2: detected victims by form of exploitation, sex and age group")))
     notes, left_out = _consent_notes(spec, all_records, labeller, keep)
@@ -200,7 +200,7 @@ def unodc_global_report(records: Iterable[VictimRecord], spec: ReportSpec | None
     t = labeller.text
     all_records = list(records)
     people = victims(select(all_records, spec))
-    builder = ReportBuilder(spec)
+    builder = ReportBuilder(spec, translate=labeller.text)
     total = (("victims",), len(people))
     groups = categories()["sex_age_groups"]
     tally = Counter(v.sex_age_group for v in people)
@@ -283,7 +283,7 @@ def donor_summary(records: Iterable[VictimRecord], referrals: Iterable[ReferralR
     all_records = list(records)
     active = [r for r in all_records if _active_during(r, spec)]
     people = victims(active)
-    builder = ReportBuilder(spec)
+    builder = ReportBuilder(spec, translate=labeller.text)
     groups = categories()["sex_age_groups"]
 
     new_ids = {r.person_id for r in active if not spec.date_from or r.registered_on >= spec.date_from}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,8 +196,9 @@ class DraftTable:
 class ReportBuilder:
     """Collects tables whose cells are quantities of one disclosure model; suppresses at the end."""
 
-    def __init__(self, spec: ReportSpec) -> None:
+    def __init__(self, spec: ReportSpec, translate: Callable[[str], str] | None = None) -> None:
         self.spec = spec
+        self.translate = translate or (lambda text: text)
         self.model = DisclosureModel()
         self.drafts: list[DraftTable] = []
 
@@ -216,14 +217,17 @@ class ReportBuilder:
         threshold = self.spec.threshold
         tables = tuple(self._final(d, result) for d in self.drafts)
         all_notes = list(notes)
+        t = self.translate
         if result is not None:
-            all_notes.append(
-                f"Counts from 1 to {threshold - 1} are shown as <{threshold}; counts shown as "
-                f"{SECONDARY_MARK} are withheld so that totals cannot reveal a small count."
-            )
+            all_notes.append(t(gettext_noop(
+                "Counts from 1 to {last} are shown as <{threshold}; counts shown as {mark} are withheld so that "
+                "totals cannot reveal a small count."
+            )).format(last=threshold - 1, threshold=threshold, mark=SECONDARY_MARK))
             if result.blank:
-                all_notes.append(f"Numbers shown as {BLANK_MARK} are not shown at all: too few people are counted "
-                                 "there to show any of them safely.")
+                all_notes.append(t(gettext_noop(
+                    "Numbers shown as {mark} are not shown at all: too few people are counted there to show any "
+                    "of them safely."
+                )).format(mark=BLANK_MARK))
         published_counted: dict[str, int | None] = {}
         for name, value in (counted or {}).items():
             hidden = result is not None and value is not None and 0 < value < threshold
