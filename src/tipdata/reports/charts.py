@@ -41,6 +41,7 @@ def _values(table: Table) -> list[dict[str, Any]]:
 
 
 DESCRIPTION = {"description": {"field": "aria"}}
+WHOLE = {"format": "d", "tickMinStep": 1}  # counts: whole-number ticks
 
 
 def bar_chart(table: Table) -> dict[str, Any]:
@@ -50,7 +51,8 @@ def bar_chart(table: Table) -> dict[str, Any]:
     spec["data"] = {"values": values}
     y = {"field": "label", "type": "nominal", "title": None, "sort": None}  # the table's order (values come sorted)
     # One shared encoding: the bars and their labels use the same scales.
-    spec["encoding"] = {"y": y, "x": {"field": "n", "type": "quantitative", "title": table.columns[0].label}}
+    spec["encoding"] = {"y": y, "x": {"field": "n", "type": "quantitative", "title": table.columns[0].label,
+                                      "axis": WHOLE}}
     spec["layer"] = [
         {"mark": {"type": "bar", "color": COLOUR},
          "encoding": {**DESCRIPTION, "tooltip": [{"field": "label", "title": table.dimensions[0]},
@@ -70,7 +72,8 @@ def line_chart(table: Table) -> dict[str, Any]:
     x = {"field": "label", "type": "ordinal", "title": table.dimensions[0], "axis": {"labelAngle": -45}}
     spec["layer"] = [
         {"mark": {"type": "line", "color": COLOUR, "point": True},
-         "encoding": {**DESCRIPTION, "x": x, "y": {"field": "n", "type": "quantitative", "title": table.columns[0].label},
+         "encoding": {**DESCRIPTION, "x": x, "y": {"field": "n", "type": "quantitative", "title": table.columns[0].label,
+                                                   "axis": WHOLE},
                       "tooltip": [{"field": "label", "title": table.dimensions[0]},
                                   {"field": "display", "title": table.columns[0].label}]}},
         {"transform": [{"filter": {"field": "withheld", "equal": True}}],
