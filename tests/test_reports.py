@@ -218,6 +218,9 @@ def test_viewer_sees_small_counts_withheld_and_supervisor_does_not(client: Any, 
     # no record-level data reach the viewer
     reference = Case.objects.filter(organisation=demo).first().reference
     assert reference not in page
+    # a day-wide window cannot single out a case: periods are whole calendar years
+    narrow = client.get("/dashboard/?date_from=2025-03-14&date_to=2025-03-14").content.decode()
+    assert "2025-01-01 – 2025-12-31" in narrow
 
 
 def test_caseworker_sees_the_organisation_withheld_and_own_cases_in_full(client: Any, demo: Organisation) -> None:

@@ -195,6 +195,14 @@ def _final_spec(spec: ReportSpec, access: Access, organisation: Organisation) ->
     changes: dict[str, Any] = {"detection_country": spec.detection_country or organisation.country}
     if access.forced_suppression:
         changes["suppress"] = True
+        # Periods in whole calendar years: two date ranges a day apart would otherwise
+        # single out the one case registered that day, whatever each view withholds.
+        if spec.date_from:
+            changes["date_from"] = date(spec.date_from.year, 1, 1)
+        if spec.date_to:
+            changes["date_to"] = date(spec.date_to.year, 12, 31)
+            if spec.as_of is None or spec.as_of > changes["date_to"]:
+                changes["as_of"] = changes["date_to"]
     return spec.replace(**changes)
 
 
