@@ -198,7 +198,7 @@ def suppress(model: DisclosureModel, threshold: int) -> SuppressionResult:
             group = graph.linked(key)
             if group & touched:
                 continue  # its group changed this round: check it again before withholding more
-            candidate = graph.nearest_visible(key, status)
+            candidate = _choose(model, status, threshold, key, graph.candidates(key, status))
             if candidate is not None:
                 status[candidate] = SECONDARY
                 touched.update((key, candidate))
@@ -209,12 +209,28 @@ def suppress(model: DisclosureModel, threshold: int) -> SuppressionResult:
                 touched.update(group)
 
 
+def _choose(model: DisclosureModel, status: dict[Key, str], threshold: int, exposed: Key,
+            candidates: list[Key]) -> Key | None:
+    """The first candidate whose withholding frees the exposed cell, else the best-ranked one.
+
+    Looking one step ahead this way builds the rectangles that protect cross-tables with
+    few extra cells, where withholding the nearest number alone would not help.
+    """
+    for candidate in candidates:
+        status[candidate] = SECONDARY
+        freed = not audit(model, status, threshold, only={exposed}, targets={exposed})
+        del status[candidate]
+        if freed:
+            return candidate
+    return candidates[0] if candidates else None
+
+
 def audit(model: DisclosureModel, status: Mapping[Key, str], threshold: int,
-          only: set[Key] | None = None) -> list[Key]:
+          only: set[Key] | None = None, targets: set[Key] | None = None) -> list[Key]:
     """The primary-suppressed keys a reader could still pin to a single value.
 
     ``only``: check just the groups of linked quantities holding one of these keys (the
-    others are unchanged since they were last checked).
+    others are unchanged since they were last checked). ``targets``: check only these cells.
     """
     unknown = [k for k, q in model.quantities.items() if (not q.published) or k in status]
     if not unknown:
@@ -250,7 +266,8 @@ def audit(model: DisclosureModel, status: Mapping[Key, str], threshold: int,
         components.setdefault(find(i), []).append(i)
     exposed: list[Key] = []
     for members in components.values():
-        primaries = [i for i in members if status.get(unknown[i]) == PRIMARY]
+        primaries = [i for i in members if status.get(unknown[i]) == PRIMARY
+                     and (targets is None or unknown[i] in targets)]
         if not primaries or (only is not None and not any(unknown[i] in only for i in members)):
             continue
         truth = [model.quantities[unknown[i]].value for i in members]
@@ -315,10 +332,12 @@ class _Graph:
     def __init__(self, model: DisclosureModel) -> None:
         self.model = model
         self.neighbours: dict[Key, set[Key]] = {k: set() for k in model.quantities}
+        self.facts_of: dict[Key, list[frozenset[Key]]] = {k: [] for k in model.quantities}
         for fact in model.facts:
             keys = [k for k, _ in fact.terms]
             for key in keys:
                 self.neighbours[key].update(keys)
+                self.facts_of[key].append(frozenset(keys))
 
     def linked(self, start: Key) -> set[Key]:
         """Every quantity tied to ``start`` through facts, directly or not."""
@@ -331,26 +350,32 @@ class _Graph:
                     stack.append(other)
         return seen
 
-    def nearest_visible(self, start: Key, status: Mapping[Key, str]) -> Key | None:
-        """The closest published, shown, non-zero quantity (smallest level, then value)."""
+    def candidates(self, start: Key, status: Mapping[Key, str], *, reach: int = 3,
+                   limit: int = 24) -> list[Key]:
+        """Published, shown, non-zero quantities near ``start``, best first to withhold next.
+
+        Nearest first; then cells before totals (lower level); then a cell whose other sums
+        already hold a withheld number (withholding it exposes nothing new: the rectangle
+        of four cells that protects a cross-table); then the smallest value.
+        """
         seen = {start}
         frontier: deque[tuple[Key, int]] = deque([(start, 0)])
-        best: tuple[int, int, int, str] | None = None
-        best_key: Key | None = None
+        ranked: list[tuple[tuple[int, int, int, int, str], Key]] = []
         while frontier:
             key, distance = frontier.popleft()
-            if best is not None and distance > best[0]:
-                break
             quantity = self.model.quantities[key]
             if key != start and quantity.published and key not in status and quantity.value > 0:
-                rank = (distance, quantity.level, quantity.value, repr(key))
-                if best is None or rank < best:
-                    best, best_key = rank, key
+                covered = sum(1 for keys in self.facts_of[key]
+                              if start not in keys and any(k in status for k in keys if k != key))
+                ranked.append(((distance, quantity.level, -covered, quantity.value, repr(key)), key))
+            if distance >= reach:
+                continue
             for other in sorted(self.neighbours[key], key=repr):
                 if other not in seen:
                     seen.add(other)
                     frontier.append((other, distance + 1))
-        return best_key
+        ranked.sort()
+        return [key for _rank, key in ranked[:limit]]
 
 
 def _simple_pass(model: DisclosureModel, status: dict[Key, str]) -> None:
