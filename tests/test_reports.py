@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from tests.conftest import PASSWORD
 from tipdata.accounts.models import Organisation
 from tipdata.audit.models import AuditEvent
 from tipdata.cases.models import Case, CasePerson, Consent, Referral
@@ -315,3 +316,30 @@ def test_report_command_writes_the_same_totals(demo: Organisation, tmp_path: Any
     total = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "Total")
     assert total[-1] == _sdg_expected(demo, 2025)
     assert AuditEvent.objects.filter(action="report.export", actor_username="cli").exists()
+
+
+def test_support_plans_and_exploitation_events_reach_the_dashboard(client: Any, make_org: Any, make_user: Any) -> None:
+    from tipdata.cases.services import (
+        case_create,
+        person_create,
+        support_plan_add,
+        trafficking_event_add,
+    )
+
+    org = make_org("Plans Shelter")
+    user = make_user(org, "supervisor", username="planner")
+    cases = []
+    for i in range(6):
+        person = person_create(organisation=org, actor=user, values={"prs_FirstName": f"P{i}", "prs_Gender": "Feminine"})
+        cases.append(case_create(organisation=org, actor=user, victim=person, registered_on=date(2025, 1, 10 + i)))
+    support_plan_add(case=cases[0], actor=user, values={"spl_Type": "Health", "spl_PlannedEndDate": "2025-03-01"})
+    support_plan_add(case=cases[1], actor=user, values={"spl_Type": "Legal", "spl_PlannedEndDate": "2025-03-01",
+                                                        "spl_ActualEndDate": "2025-02-20"})
+    trafficking_event_add(case=cases[2], actor=user, values={"hte_Type": "Exploitation", "hte_Country": "MY"})
+    client.post("/login/", {"username": "planner", "password": PASSWORD})
+    charts = chart_data(client.get("/dashboard/?date_to=2025-12-31").content.decode())
+    outcomes = bars(charts["support_outcome"])
+    assert outcomes["Past its planned end, not completed"] == 1
+    assert outcomes["Support plan completed"] == 1
+    assert outcomes["No support plan recorded"] == 4
+    assert bars(charts["country_of_exploitation"])["Malaysia"] == 1
