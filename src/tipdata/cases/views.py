@@ -302,44 +302,39 @@ def _values_from_post(request: HttpRequest, names: list[str]) -> dict[str, Any]:
     return values
 
 
-@login_required
-@require_POST
-def case_plan_view(request: HttpRequest, public_id: str) -> HttpResponse:
+def _case_write(request: HttpRequest, public_id: str, write: Any, done: Any) -> HttpResponse:
+    """Run one case-page write for a role that may edit; show its error or ``done``; back to the case."""
     _membership, case = _case_for_action(request, public_id, Permission.CASE_EDIT)
     try:
-        support_plan_add(case=case, actor=request.user, values=_values_from_post(
-            request, ["spl_Type", "spl_Objectives", "spl_ActionPlan", "spl_PlannedEndDate", "spl_ActualEndDate"]))
-        messages.success(request, _("Support plan added."))
+        write(case)
+        messages.success(request, done)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     return redirect("case-detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def case_plan_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    names = ["spl_Type", "spl_Objectives", "spl_ActionPlan", "spl_PlannedEndDate", "spl_ActualEndDate"]
+    return _case_write(request, public_id, lambda case: support_plan_add(
+        case=case, actor=request.user, values=_values_from_post(request, names)), _("Support plan added."))
 
 
 @login_required
 @require_POST
 def case_event_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    _membership, case = _case_for_action(request, public_id, Permission.CASE_EDIT)
-    try:
-        trafficking_event_add(case=case, actor=request.user, values=_values_from_post(
-            request, ["hte_Type", "hte_Country", "hte_City", "hte_Date", "hte_Description"]))
-        messages.success(request, _("Event added."))
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    return redirect("case-detail", public_id=case.public_id)
+    names = ["hte_Type", "hte_Country", "hte_City", "hte_Date", "hte_Description"]
+    return _case_write(request, public_id, lambda case: trafficking_event_add(
+        case=case, actor=request.user, values=_values_from_post(request, names)), _("Event added."))
 
 
 @login_required
 @require_POST
 def case_person_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    _membership, case = _case_for_action(request, public_id, Permission.CASE_EDIT)
-    try:
-        case_person_add(
-            case=case, actor=request.user, role=request.POST.get("role", "perpetrator"),
-            values=_values_from_post(request, ["prs_FirstName", "prs_SecondName", "prs_Gender"]),
-            context={"per_RoleInProcess": request.POST.getlist("per_RoleInProcess"),
-                     "per_RoleDetails": request.POST.get("per_RoleDetails", "")},
-        )
-        messages.success(request, _("Person added to the case."))
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    return redirect("case-detail", public_id=case.public_id)
+    return _case_write(request, public_id, lambda case: case_person_add(
+        case=case, actor=request.user, role=request.POST.get("role", "perpetrator"),
+        values=_values_from_post(request, ["prs_FirstName", "prs_SecondName", "prs_Gender"]),
+        context={"per_RoleInProcess": request.POST.getlist("per_RoleInProcess"),
+                 "per_RoleDetails": request.POST.get("per_RoleDetails", "")},
+    ), _("Person added to the case."))
