@@ -84,6 +84,14 @@ ALPHA3 = {"KH": "KHM", "TH": "THA", "MM": "MMR", "LA": "LAO", "VN": "VNM", "ID":
 CHINESE_GIVEN = {"F": ["Li Na", "Wang Fang", "Zhang Min", "Liu Ying", "Chen Jing"],
                  "M": ["Wei", "Chen Jie", "Liu Yang", "Zhao Lei", "Huang Bo"]}
 CHINESE_FAMILY = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang"]
+# The name tables hold a dozen or two given names per sex and country, far fewer than a
+# real population uses, so names drawn freely from them repeat far more often than in a
+# real caseload: 800 persons got about 120 pairs of different people with exactly the same
+# name, sex and nationality (80 of them among 190 Indonesians). A name already given to
+# someone else is kept with this probability and otherwise drawn again, which leaves a
+# dozen or so namesake pairs per 800 persons - mostly the very common Khmer, Indonesian
+# and Vietnamese names, as in real data - and every shared given or family name.
+NAMESAKE_KEEP = 0.1
 
 
 @dataclass
@@ -182,6 +190,7 @@ def generate(*, seed: int = 1, persons: int = 400) -> DemoCaseload:
     profiles = {p[0]: p for p in PROFILES}
     today = GENERATOR_TODAY
     counter = 0
+    names_used: set[tuple[str, str, str, str]] = set()
 
     def add_record(org: dict[str, str], person_key: str, base: dict[str, Any], variant: bool) -> DemoPerson:
         nonlocal counter
@@ -244,6 +253,13 @@ def generate(*, seed: int = 1, persons: int = 400) -> DemoCaseload:
         if rng.random() < 0.02:
             gender = rng.choice(["TransgenderFeminine", "NonConforming", "NonSpecifiedUnknown"])
         first, second, synthetic = _name_for(rng, nat, sex)
+        name_rng = random.Random(seed * 1_000_003 + i)  # redraws leave the main stream as it was
+        for _ in range(30):
+            key = (nat, sex, first.casefold(), second.casefold())
+            if key not in names_used or name_rng.random() < NAMESAKE_KEEP:
+                break
+            first, second, synthetic = _name_for(name_rng, nat, sex)
+        names_used.add((nat, sex, first.casefold(), second.casefold()))
         base = {"first": first, "second": second, "birth": birth.isoformat(), "nat": nat, "gender": gender,
                 "fields": fields, "local": local, "synthetic": synthetic}
         person_key = f"P{i:06d}"

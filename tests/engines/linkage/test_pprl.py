@@ -103,11 +103,18 @@ def test_hardening_modes(bench, hardening: str) -> None:
     enc = ClkEncoder(SECRET, spec)
     out = np.stack([enc.encode(r) for r in rec])
     assert out.shape[1] == spec.output_bits
+    parts = out.reshape(len(rec), 2, spec.part_bits)
+    identity, full = parts[:, 0], parts[:, 1]
+    has_date = np.array([r.birth_date is not None for r in rec])
+    assert 0 < has_date.sum() < len(rec)  # the sample has both kinds
+    # the full part is empty exactly when the birth date is unknown
+    assert np.array_equal(full.any(axis=1), has_date)
     if hardening == "balance":
-        # every encoding has exactly half its bits set: the bit count leaks nothing
-        assert set(out.sum(1).tolist()) == {spec.bits}
+        # every non-empty part has exactly half its bits set: the bit count leaks nothing
+        assert set(identity.sum(1).tolist()) == {spec.bits}
+        assert set(full[has_date].sum(1).tolist()) == {spec.bits}
     else:
-        assert len(set(out.sum(1).tolist())) > 1
+        assert len(set(identity.sum(1).tolist())) > 1
 
 
 def test_nickname_given_name_is_left_out_of_the_encoding() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -31,9 +32,16 @@ from tipdata.engines.names import (
     NAME_LEVELS,
     NORMALISER_VERSION,
     TokenFrequencies,
+    compare_names,
 )
 
-from .features import DATE_FUNCTION, NAME_FUNCTION, make_comparison_functions, person_rows
+from .features import (
+    DATE_FUNCTION,
+    NAME_FUNCTION,
+    make_comparison_functions,
+    parse_name_string,
+    person_rows,
+)
 from .persons import PersonRecord
 
 logger = logging.getLogger(__name__)
@@ -50,8 +58,10 @@ class DedupeSpec:
     extra_fields: tuple[str, ...] = ()
     u_max_pairs: float = 3e5
     seed: int = 20240611
-    prior_recall: float = 0.5  # share of true matches the exact name+date rule is assumed to find
     m_floor: float = 0.01  # no level is treated as impossible for a true match (typos happen)
+    em_min_pairs: int = 50  # fewer same-birth-date pairs than this: m values are not trained
+    prior_min_matches: float = 0.5  # the prior never assumes fewer matching pairs than this
+    u_max_correction: float = 0.5  # u corrected for the matches in the random pairs by at most this factor
     one_to_one: bool = False  # for linkage: keep each record in at most one pair
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,7 +136,42 @@ DEFAULT_M: dict[str, list[float]] = {
 }
 
 
-def _comparisons(extra_fields: Sequence[str]) -> tuple[list[Any], dict[str, list[tuple[str, str]]]]:
+def name_m_from_data(rows: Sequence[dict[str, Any]], frequencies: TokenFrequencies,
+                     sample: int = 20_000) -> list[float]:
+    """Starting m values of the name levels, with the same-name share split by the data.
+
+    Whether a same-name pair lands on "distinctive", "rare" or "common" depends on how
+    often its tokens occur in *this* data, not on whether it is a match: in a small
+    organisation whose victims mostly come from one country nearly every name is
+    "common" by the data's own frequencies. A true duplicate's name is a name of the
+    data, so the share of true matches at each of the three levels is the share of the
+    records whose name, compared with itself, lands there. No labels are needed.
+    """
+    names = [r["name"] for r in rows[:sample] if r.get("name")]
+    default = list(DEFAULT_M["name"])
+    if not names:
+        return default
+    # A duplicated name is in the data at least twice: compare each name with itself as
+    # if one more record had it, so a name seen once is not taken for "distinctive".
+    plus_one = TokenFrequencies(
+        counts=Counter({t: c + 1 for t, c in frequencies.counts.items()}),
+        n_records=frequencies.n_records + 1,
+        common_share=frequencies.common_share,
+        rare_count=frequencies.rare_count,
+    )
+    counts: Counter[int] = Counter()
+    for value in names:
+        n = parse_name_string(value)
+        counts[min(compare_names(n, n, plus_one).level, 2)] += 1
+    same_total = sum(default[:3])
+    # a level no record's name reaches still gets a small share (m must be positive)
+    shares = [max(counts.get(k, 0) / len(names), 0.02) for k in range(3)]
+    return [same_total * x / sum(shares) for x in shares] + default[3:]
+
+
+def _comparisons(
+    extra_fields: Sequence[str], name_m: Sequence[float] | None = None
+) -> tuple[list[Any], dict[str, list[tuple[str, str]]]]:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -140,8 +185,9 @@ def _comparisons(extra_fields: Sequence[str]) -> tuple[list[Any], dict[str, list
         if col == "dob":
             lv = [lv[0]] + [x.configure(fix_m_probability=True) for x in lv[1:]]
         levels[col] = list(table)
+        m = list(name_m) if col == "name" and name_m is not None else DEFAULT_M[col]
         return cl.CustomComparison(output_column_name=col, comparison_levels=lv,
-                                   comparison_description=col).configure(m_probabilities=DEFAULT_M[col])
+                                   comparison_description=col).configure(m_probabilities=m)
 
     comps = [
         custom("name", NAME_FUNCTION, NAME_LEVELS),
@@ -235,7 +281,9 @@ def _train_and_predict_quiet(
     from splink import Linker, SettingsCreator, block_on
 
     db_api = _db_api(spec.backend, make_comparison_functions(frequencies), spark_session)
-    comparisons, levels = _comparisons(spec.extra_fields)
+    comparisons, levels = _comparisons(
+        spec.extra_fields, name_m_from_data([r for f in frames for r in f], frequencies)
+    )
     settings = SettingsCreator(
         link_type=link_type,
         comparisons=comparisons,
@@ -249,29 +297,164 @@ def _train_and_predict_quiet(
     n_records = sum(len(f) for f in frames)
     n_pairs = n_records * (n_records - 1) / 2 if link_type == "dedupe_only" else len(frames[0]) * len(frames[-1])
     notes: list[str] = []
-    training.estimate_probability_two_random_records_match(
-        [block_on("name_sorted", "dob_ymd")], recall=spec.prior_recall
-    )
-    prior = linker._settings_obj._probability_two_random_records_match
-    floor_prior = 1.0 / max(n_pairs, 1.0)
-    if not prior or prior < floor_prior:
-        # No exact name-and-date agreement at all (small or very messy file): assume
-        # one duplicate in the file rather than none.
-        linker._settings_obj._probability_two_random_records_match = floor_prior
-        notes.append("prior set to one matching pair in the file: no exact name-and-date agreement seen")
+    # A provisional prior; only the Bayes factors of the candidate pairs matter for the
+    # estimate below, which replaces it.
+    linker._settings_obj._probability_two_random_records_match = min(0.5, 10.0 / max(n_pairs, 1.0))
     training.estimate_u_using_random_sampling(max_pairs=spec.u_max_pairs, seed=spec.seed)
     # m probabilities of name, sex and nationality by EM on pairs with the same birth
     # date. Birth-date m values are not trained: on same-name pairs (the only other
     # blocking) namesakes - common in the region - pass for matches with different
     # dates and EM then learns that a date disagreement costs almost nothing. They stay
     # at DEFAULT_M, the documented shares of each kind of date problem.
-    try:
-        training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    except Exception as exc:  # too few pairs to train on: keep the default m values
-        notes.append(f"m probabilities not trained (pairs with the same birth date): {str(exc).splitlines()[0]}")
+    n_train = _pairs_sharing(frames, "dob", link_type)
+    if n_train < spec.em_min_pairs:
+        # EM on a handful of pairs (a small organisation has a few dozen records with a
+        # shared birth date) learns noise - or fails outright - so the documented
+        # starting values are kept.
+        notes.append(f"m probabilities not trained: {n_train} pairs with the same birth date "
+                     f"(at least {spec.em_min_pairs} needed); the documented defaults are used")
+    else:
+        note = _em_or_keep(linker, block_on("dob"))
+        if note:
+            notes.append(note)
     _floor_m(linker, spec.m_floor)
-    predictions = linker.inference.predict(threshold_match_probability=min(spec.threshold, 0.5))
-    return predictions.as_pandas_dataframe(), levels, linker, notes
+    predictions = linker.inference.predict(threshold_match_probability=None)
+    df = _with_estimated_prior(linker, predictions, n_pairs, spec, notes)
+    return df, levels, linker, notes
+
+
+def _pairs_sharing(frames: list[Any], column: str, link_type: LinkType) -> int:
+    """How many record pairs agree on ``column`` (the size of an EM training sample)."""
+    counts = [Counter(r[column] for r in frame if r.get(column) is not None) for frame in frames]
+    if link_type == "dedupe_only" or len(counts) == 1:
+        total: Counter[Any] = Counter()
+        for c in counts:
+            total.update(c)
+        return sum(n * (n - 1) // 2 for n in total.values())
+    return sum(n * counts[-1].get(v, 0) for v, n in counts[0].items())
+
+
+def _em_or_keep(linker: Any, rule: Any) -> str | None:
+    """Train m by EM on ``rule``; if that fails, leave the model exactly as it was.
+
+    Splink's EM session removes the comparisons used by the blocking rule from the
+    linker's settings (and changes the prior) before training and puts them back only
+    on success, so a failed run would otherwise silently drop the birth-date field
+    from the model.
+    """
+    settings = linker._settings_obj
+    saved = settings.core_model_settings.copy()
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, populate_probability_two_random_records_match_from_trained_values=False
+        )
+    except Exception as exc:  # too few or too uniform pairs: keep the default m values
+        settings.core_model_settings = saved
+        return f"m probabilities not trained (pairs with the same birth date): {str(exc).splitlines()[0]}"
+    return None
+
+
+def _with_estimated_prior(
+    linker: Any, predictions: Any, n_pairs: float, spec: DedupeSpec, notes: list[str]
+) -> Any:
+    """Estimate the prior (and correct u for it) from the candidate pairs, rescore them,
+    and return those at or above the threshold as a pandas frame.
+
+    The prior - the probability that two records picked at random are the same
+    person - turns the evidence into a probability, and a wrong one moves every score:
+    on a small organisation one duplicate among 25,000 pairs makes the prior 4e-5, so an
+    obvious pair needs 15 bits of evidence. It is estimated by maximum likelihood with m
+    and u fixed: the expected number of matches is the sum of the candidate pairs' match
+    probabilities, and the prior is that number over all pairs (pairs outside the
+    blocking are taken as non-matches), iterated to a fixed point. This uses every
+    candidate pair's full evidence rather than one deterministic rule with an assumed
+    recall, and it needs no minimum amount of data.
+
+    The u values come from random record pairs, and random pairs include the true
+    duplicates: on a small file the few pairs that share a whole name or a full birth
+    date are largely the duplicates themselves, so u is overstated and the evidence of
+    exactly those levels understated (by a bit or more). With the prior known, the
+    share the matches contribute (prior x m) is taken out: u = (u_observed - prior x m)
+    / (1 - prior), never below half a pair of the sample. On large files the correction
+    vanishes. Prior and u are iterated together.
+
+    The sufficient statistic is the number of candidate pairs per pattern of comparison
+    levels, so the rescoring happens in SQL on the backend, whatever its size.
+    """
+    import numpy as np
+
+    settings = linker._settings_obj
+    comparisons = [c for c in settings.comparisons]
+    gamma_cols = [f"gamma_{c.output_column_name}" for c in comparisons]
+    table = predictions.physical_name
+    # (SQL built from the model's own column and table names and from numbers only)
+    patterns = linker.misc.query_sql(
+        f"SELECT {', '.join(gamma_cols)}, COUNT(*) AS n FROM {table} GROUP BY {', '.join(gamma_cols)}",  # noqa: S608
+        "pandas",
+    )
+    # m, observed u, per comparison and level (comparison vector value)
+    m: list[dict[int, float]] = []
+    u_obs: list[dict[int, float]] = []
+    for c in comparisons:
+        m.append({lv.comparison_vector_value: float(lv.m_probability) for lv in c.comparison_levels
+                  if not lv.is_null_level})
+        u_obs.append({lv.comparison_vector_value: float(lv.u_probability) for lv in c.comparison_levels
+                      if not lv.is_null_level})
+    n_u = max(min(spec.u_max_pairs, n_pairs), 1.0)
+    u_floor = 0.5 / n_u
+    counts = patterns["n"].to_numpy(dtype=float)
+    gammas = [patterns[col].fillna(-1).to_numpy(dtype=int) for col in gamma_cols]
+    lo, hi = spec.prior_min_matches / max(n_pairs, 1.0), 0.5
+    lam = min(max(float(settings._probability_two_random_records_match), lo), hi)
+    u = [dict(x) for x in u_obs]
+
+    def log_k(u_now: list[dict[int, float]]) -> Any:
+        total = np.zeros(len(counts))
+        for k in range(len(comparisons)):
+            w = {g: math.log2(m[k][g] / u_now[k][g]) for g in m[k]}
+            total += np.array([w.get(int(g), 0.0) for g in gammas[k]])
+        return total
+
+    if len(counts) and n_pairs >= 1:
+        for _ in range(20):
+            lk = log_k(u)
+            for _ in range(500):
+                post = 1.0 / (1.0 + np.exp2(-(lk + math.log2(lam / (1.0 - lam)))))
+                new = min(max(float((counts * post).sum()) / n_pairs, lo), hi)
+                done = abs(new - lam) <= 1e-7 * lam
+                lam = new
+                if done:
+                    break
+            u_new = [{g: max((u_obs[k][g] - lam * m[k][g]) / (1.0 - lam), u_obs[k][g] * spec.u_max_correction,
+                             u_floor) for g in u_obs[k]}
+                     for k in range(len(comparisons))]
+            change = max(abs(math.log2(u_new[k][g] / u[k][g])) for k in range(len(u)) for g in u[k])
+            u = u_new
+            if change < 1e-3:
+                break
+        notes.append(f"prior estimated from {int(counts.sum())} candidate pairs: "
+                     f"{lam:.3g} (about {lam * n_pairs:.1f} matching pairs among {n_pairs:.0f})")
+    settings._probability_two_random_records_match = lam
+    for c, u_c in zip(comparisons, u, strict=True):
+        for lv in c.comparison_levels:
+            if not lv.is_null_level:
+                lv.u_probability = u_c[lv.comparison_vector_value]
+    # The new match weight of each candidate pair, in SQL: prior + the weight of each
+    # field's level.
+    terms = [repr(math.log2(lam / (1.0 - lam)))]
+    for col, m_c, u_c in zip(gamma_cols, m, u, strict=True):
+        cases = " ".join(f"WHEN {g} THEN {math.log2(m_c[g] / u_c[g])!r}" for g in sorted(m_c))
+        terms.append(f"(CASE {col} {cases} ELSE 0.0 END)")
+    weight_sql = " + ".join(terms)
+    where = ""
+    if spec.threshold > 0:
+        t = min(spec.threshold, 1.0 - 1e-12)
+        where = f" WHERE ({weight_sql}) >= {math.log2(t / (1.0 - t)) - 1e-9!r}"
+    df = linker.misc.query_sql(f"SELECT *, ({weight_sql}) AS tipdata_weight FROM {table}{where}",  # noqa: S608
+                               "pandas")
+    df["match_weight"] = df["tipdata_weight"].astype(float)
+    df["match_probability"] = 1.0 / (1.0 + np.exp2(-df["match_weight"].to_numpy(dtype=float)))
+    return df.drop(columns=["tipdata_weight"])
 
 
 def _floor_m(linker: Any, floor: float) -> None:

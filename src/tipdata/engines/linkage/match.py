@@ -1,14 +1,25 @@
 """Matching privacy-preserving encodings across lists (the linkage hub's side).
 
 Input: two or more encoding files made with the same secret and spec (:mod:`.pprl`).
-The hub computes Dice similarities between encodings of different lists - over all
-pairs when that is affordable, otherwise over candidate pairs from locality-sensitive
-hashing on the bit vectors (bands of sampled bit positions; no plaintext and no key is
-needed) - keeps pairs at or above a threshold, and assigns them one to one, best score
-first, so that a cluster never holds two records of the same list. The result is the
-matched pairs, a capture-history table (one 0/1 column per list and a count, the input
-of multiple systems estimation) and a report of pair counts per similarity band, which
-holds no record-level data.
+The hub scores pairs of encodings of different lists - over all pairs when that is
+affordable, otherwise over candidate pairs from locality-sensitive hashing on the bit
+vectors (bands of sampled bit positions; no plaintext and no key is needed) - keeps
+pairs at or above a threshold, and assigns them one to one, best score first, so that
+a cluster never holds two records of the same list.
+
+The score of a pair is the Dice similarity of the encodings' *full* parts (name, birth
+date, sex, nationality) when both records have a birth date, and otherwise the Dice
+similarity of their *identity* parts (no date) less ``missing_date_penalty``: a name
+alone is weaker evidence than a name and a date, but a date that one agency did not
+record is no evidence against the pair.
+
+A record whose best two candidates in another list score within ``ambiguity_margin``
+of each other (two namesakes, say, one of them without a date) is linked to neither:
+guessing would add a false link as often as a true one.
+
+The result is the matched pairs, a capture-history table (one 0/1 column per list and a
+count, the input of multiple systems estimation) and a report of pair counts per score
+band, which holds no record-level data.
 """
 
 from __future__ import annotations
@@ -50,10 +61,15 @@ class MatchSpec:
     """Settings of a matching run (JSON-serialisable)."""
 
     threshold: float = 0.65
+    missing_date_penalty: float = 0.1  # taken off the identity-part score when a date is unknown
+    ambiguity_margin: float = 0.02  # best two candidates closer than this: link neither
     blocking: Blocking = "auto"
     max_full_pairs: float = 4e7  # above this many pairs, "auto" switches to LSH
-    lsh_bands: int = 60
-    lsh_band_bits: int = 28
+    lsh_permutations: int = 16  # MinHash LSH: permutations of the bit positions
+    lsh_bin_bits: int = 16  # ... each cut into bins of this many positions (one MinHash value each)
+    lsh_rows_identity: int = 6  # ... values per band on the identity parts
+    lsh_rows_full: int = 5  # ... and on the full parts
+    lsh_max_bit_share: float = 0.2  # ... positions set in more records than this are left out
     seed: int = 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,8 +117,17 @@ def load_encodings(path: str | os.PathLike[str], taken: set[str] | None = None) 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise EncodingFileError(f"{p}: not a {FORMAT} file (made by `tipdata link encode`)")
     if doc.get("format_version") != FORMAT_VERSION:
-        raise EncodingFileError(f"{p}: format version {doc.get('format_version')}, expected {FORMAT_VERSION}")
+        raise EncodingFileError(
+            f"{p}: format version {doc.get('format_version')}, expected {FORMAT_VERSION}; "
+            "re-encode the list with this version of tipdata (`tipdata link encode`)"
+        )
     n_bits = int(doc["output_bits"])
+    try:
+        spec_bits = EncodingSpec.from_dict(doc.get("spec") or {}).output_bits
+    except (TypeError, ValueError) as exc:
+        raise EncodingFileError(f"{p}: unusable encoding settings ({exc})") from None
+    if spec_bits != n_bits:
+        raise EncodingFileError(f"{p}: output_bits {n_bits} does not fit its settings ({spec_bits} bits)")
     encodings = doc.get("encodings") or {}
     ids = list(encodings)
     if not ids:
@@ -161,31 +186,117 @@ def dice_pairs(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> 
     return out
 
 
-def lsh_candidates(a: np.ndarray, b: np.ndarray, bands: int, band_bits: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs: rows that agree on all sampled bits of at least one band."""
+def _parts(bits: np.ndarray, part_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Identity part, full part, and whether the full part is there (a birth date)."""
+    identity, full = bits[:, :part_bits], bits[:, part_bits:2 * part_bits]
+    has_date: np.ndarray = np.asarray(full.any(axis=1))
+    return identity, full, has_date
+
+
+def scores_all(a: np.ndarray, b: np.ndarray, part_bits: int, missing_date_penalty: float) -> np.ndarray:
+    """The score of every pair of rows of ``a`` and ``b`` (see the module docstring)."""
+    ida, fa, da = _parts(a, part_bits)
+    idb, fb, db = _parts(b, part_bits)
+    both = da[:, None] & db[None, :]
+    identity = dice_all(ida, idb) - np.float32(missing_date_penalty)
+    if not both.any():
+        return identity
+    return np.where(both, dice_all(fa, fb), identity)
+
+
+def scores_pairs(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, part_bits: int,
+                 missing_date_penalty: float) -> np.ndarray:
+    """The scores of the row pairs (ia[k], ib[k])."""
+    ida, fa, da = _parts(a, part_bits)
+    idb, fb, db = _parts(b, part_bits)
+    both = da[ia] & db[ib]
+    out = dice_pairs(ida, idb, ia, ib) - np.float32(missing_date_penalty)
+    if both.any():
+        out[both] = dice_pairs(fa, fb, ia[both], ib[both])
+    return out
+
+
+def _equal_key_pairs(ka: np.ndarray, kb: np.ndarray, n_b: int) -> np.ndarray:
+    """Pairs (as a * n_b + b) of rows with equal keys; key -1 never matches."""
+    order_b = np.argsort(kb, kind="stable")
+    kb_sorted = kb[order_b]
+    left = np.searchsorted(kb_sorted, ka, side="left")
+    right = np.searchsorted(kb_sorted, ka, side="right")
+    counts = np.where(ka < 0, 0, right - left)
+    if counts.sum() == 0:
+        return np.empty(0, dtype=np.int64)
+    rows_a = np.repeat(np.arange(len(ka), dtype=np.int64), counts)
+    # positions left[i] .. right[i]-1 of every row, without a Python loop
+    starts = np.repeat(left - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    offsets = np.arange(int(counts.sum()), dtype=np.int64) + starts
+    return rows_a * n_b + order_b[offsets].astype(np.int64)
+
+
+def _minhash_signatures(x: np.ndarray, permutations: list[np.ndarray], bin_bits: int,
+                        chunk: int = 50_000) -> np.ndarray:
+    """One-permutation MinHash: per permutation, the bits are cut into bins of
+    ``bin_bits`` and each bin's value is the position of its first set bit (-1: none)."""
+    cols: list[np.ndarray] = []
+    for perm in permutations:
+        n_bins = len(perm) // bin_bits
+        perm = perm[:n_bins * bin_bits]
+        out = np.empty((x.shape[0], n_bins), dtype=np.int16)
+        for s in range(0, x.shape[0], chunk):
+            xb = x[s:s + chunk][:, perm].reshape(-1, n_bins, bin_bits).astype(bool)
+            first = np.argmax(xb, axis=2).astype(np.int16)
+            first[~xb.any(axis=2)] = -1
+            out[s:s + chunk] = first
+        cols.append(out)
+    return np.concatenate(cols, axis=1)
+
+
+def lsh_candidates(a: np.ndarray, b: np.ndarray, *, permutations: int, bin_bits: int, rows: int,
+                   max_bit_share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs by MinHash LSH on the set bits (Jaccard similarity).
+
+    Bit positions set in more than ``max_bit_share`` of all records (the bits of "F",
+    of a nationality, of "Nguyen") are left out first: they make unrelated records
+    alike. Each band is ``rows`` MinHash values; rows that agree on all of them, not
+    all empty, are candidates. Bit sampling (Hamming LSH) suits dense filters; these
+    parts are sparse, and on them it mostly finds records that agree on zeros.
+    """
     rng = np.random.default_rng(seed)
-    n_bits = a.shape[1]
-    weights = (1 << np.arange(band_bits, dtype=np.uint64)).astype(np.uint64)
+    share = (a.sum(0, dtype=np.int64) + b.sum(0, dtype=np.int64)) / max(a.shape[0] + b.shape[0], 1)
+    allowed = np.nonzero(share <= max_bit_share)[0]
+    if len(allowed) < bin_bits * rows:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    perms = [allowed[rng.permutation(len(allowed))] for _ in range(permutations)]
+    sa = _minhash_signatures(a, perms, bin_bits)
+    sb = _minhash_signatures(b, perms, bin_bits)
+    # each band's values packed into one integer key: value + 1 (0 = empty bin) in
+    # ``width`` bits each
+    width = int(bin_bits).bit_length()
+    if rows * width > 62:
+        raise ValueError(f"lsh rows x bits per value must fit 62 bits (rows {rows}, bin_bits {bin_bits})")
+    shifts = (np.arange(rows, dtype=np.int64) * width)[None, :]
     found: list[np.ndarray] = []
-    for _ in range(bands):
-        pos = rng.choice(n_bits, size=band_bits, replace=False)
-        sa = (a[:, pos].astype(np.uint64) * weights).sum(1)
-        sb = (b[:, pos].astype(np.uint64) * weights).sum(1)
-        order_b = np.argsort(sb, kind="stable")
-        sb_sorted = sb[order_b]
-        left = np.searchsorted(sb_sorted, sa, side="left")
-        right = np.searchsorted(sb_sorted, sa, side="right")
-        counts = right - left
-        if counts.sum() == 0:
-            continue
-        rows_a = np.repeat(np.arange(len(sa), dtype=np.int64), counts)
-        # positions left[i] .. right[i]-1 of every row, without a Python loop
-        starts = np.repeat(left - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-        offsets = np.arange(int(counts.sum()), dtype=np.int64) + starts
-        found.append(rows_a * b.shape[0] + order_b[offsets].astype(np.int64))
+    for k in range(sa.shape[1] // rows):
+        ka = ((sa[:, k * rows:(k + 1) * rows].astype(np.int64) + 1) << shifts).sum(1)
+        kb = ((sb[:, k * rows:(k + 1) * rows].astype(np.int64) + 1) << shifts).sum(1)
+        # a band of only empty bins (key 0) is no evidence
+        found.append(_equal_key_pairs(np.where(ka == 0, -1, ka), np.where(kb == 0, -1, kb), b.shape[0]))
     if not found:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     keys = np.unique(np.concatenate(found))
+    return keys // b.shape[0], keys % b.shape[0]
+
+
+def candidate_pairs(a: np.ndarray, b: np.ndarray, part_bits: int, spec: MatchSpec,
+                    seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """LSH candidates: from the identity parts (every record) and, for records with a
+    birth date, from the full parts, where a true pair agrees more."""
+    ia, ib = lsh_candidates(a[:, :part_bits], b[:, :part_bits], permutations=spec.lsh_permutations,
+                            bin_bits=spec.lsh_bin_bits, rows=spec.lsh_rows_identity,
+                            max_bit_share=spec.lsh_max_bit_share, seed=seed)
+    fa, fb = lsh_candidates(a[:, part_bits:], b[:, part_bits:], permutations=spec.lsh_permutations,
+                            bin_bits=spec.lsh_bin_bits, rows=spec.lsh_rows_full,
+                            max_bit_share=spec.lsh_max_bit_share, seed=seed + 1)
+    keys = np.unique(np.concatenate([ia * b.shape[0] + ib, fa * b.shape[0] + fb]))
     return keys // b.shape[0], keys % b.shape[0]
 
 
@@ -195,6 +306,23 @@ def _band_counts(scores: np.ndarray) -> dict[str, int]:
     return {lab: int(c) for lab, c in zip(labels, hist, strict=True)}
 
 
+def _ambiguous(pairs: list[tuple[float, int, int]], margin: float) -> tuple[set[int], set[int]]:
+    """Rows of either list whose best two candidates score within ``margin``."""
+    best: dict[tuple[int, int], list[float]] = {}
+    for s, x, y in pairs:
+        for key in ((0, x), (1, y)):
+            top = best.setdefault(key, [])
+            top.append(s)
+            if len(top) > 2:
+                top.sort(reverse=True)
+                del top[2:]
+    out: tuple[set[int], set[int]] = (set(), set())
+    for (side, row), top in best.items():
+        if len(top) == 2 and abs(top[0] - top[1]) < margin:
+            out[side].add(row)
+    return out
+
+
 def match_lists(lists: list[EncodedList], spec: MatchSpec | None = None) -> MatchResult:
     """Match two or more encoded lists; see the module docstring."""
     spec = spec or MatchSpec()
@@ -202,26 +330,35 @@ def match_lists(lists: list[EncodedList], spec: MatchSpec | None = None) -> Matc
     if len(lists) < 2:
         raise ValueError("matching needs at least two lists")
     _check_compatible(lists)
+    part_bits = EncodingSpec.from_dict(lists[0].spec).part_bits
     edges: list[tuple[float, int, int, int, int]] = []  # score, list i, row, list j, row
     report_pairs: list[dict[str, Any]] = []
+    near = spec.threshold - spec.ambiguity_margin
     for i in range(len(lists)):
         for j in range(i + 1, len(lists)):
             a, b = lists[i].bits, lists[j].bits
             n_pairs = a.shape[0] * b.shape[0]
             use_lsh = spec.blocking == "lsh" or (spec.blocking == "auto" and n_pairs > spec.max_full_pairs)
             if use_lsh:
-                ia, ib = lsh_candidates(a, b, spec.lsh_bands, spec.lsh_band_bits, spec.seed + 1000 * i + j)
-                scores = dice_pairs(a, b, ia, ib)
+                # candidates from the identity part, which every record has
+                ia, ib = candidate_pairs(a, b, part_bits, spec, spec.seed + 1000 * i + j)
+                scores = scores_pairs(a, b, ia, ib, part_bits, spec.missing_date_penalty)
                 compared = int(len(ia))
             else:
-                full = dice_all(a, b)
+                full = scores_all(a, b, part_bits, spec.missing_date_penalty)
                 compared = int(full.size)
-                ia, ib = np.nonzero(full >= min(spec.threshold, BANDS[1]))
+                ia, ib = np.nonzero(full >= min(near, BANDS[1]))
                 scores = full[ia, ib]
                 # the report's lowest band counts every pair below 0.5 without listing them
-            keep = scores >= spec.threshold
-            for s, x, y in zip(scores[keep], ia[keep], ib[keep], strict=True):
-                edges.append((float(s), i, int(x), j, int(y)))
+            keep = scores >= near
+            kept = [(float(s), int(x), int(y)) for s, x, y in zip(scores[keep], ia[keep], ib[keep], strict=True)]
+            ambiguous_a, ambiguous_b = _ambiguous(kept, spec.ambiguity_margin)
+            linkable = 0
+            for s, x, y in kept:
+                if s >= spec.threshold:
+                    linkable += 1
+                    if x not in ambiguous_a and y not in ambiguous_b:
+                        edges.append((s, i, x, j, y))
             bands = _band_counts(scores)
             if not use_lsh:
                 bands[f"{BANDS[0]:.2f}-{BANDS[1]:.2f}"] = compared - int(len(scores))
@@ -230,7 +367,8 @@ def match_lists(lists: list[EncodedList], spec: MatchSpec | None = None) -> Matc
                 "blocking": "lsh" if use_lsh else "none",
                 "pairs_compared": compared,
                 "pairs_per_band": bands,
-                "pairs_at_or_above_threshold": int(keep.sum()),
+                "pairs_at_or_above_threshold": linkable,
+                "records_left_unlinked_as_ambiguous": len(ambiguous_a) + len(ambiguous_b),
             })
     # One-to-one across all lists: merge clusters best edge first, never putting two
     # records of one list in the same cluster.

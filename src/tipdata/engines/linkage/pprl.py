@@ -7,15 +7,28 @@ are hashed: the q-grams and whole tokens of the normalised name and of its phone
 (year, a one-year window, month, day, and day-month as an unordered pair so that a swap
 still agrees), sex and nationality.
 
+Each encoding has two parts, each a CLK of its own with its own keys:
+
+- the *identity* part: name, sex and nationality;
+- the *full* part: the same and the birth date; empty (all zeros) when the birth date is
+  unknown.
+
+A birth date missing on one side would otherwise count as a disagreement (its bits are
+on one side only) and push true pairs below namesakes who happen to have a date; with
+the two parts the hub compares full parts when both dates are known and identity parts
+otherwise (:mod:`.match`). The hub learns which records have no birth date, nothing else.
+
+Every name token gets about the same number of bits whatever its length, so that a
+different family name ("Hun" / "Phan") counts as much as a shared long given name.
+
 Hardening, on by default (see docs/decisions/0004-pprl-encoding.md):
 
 - keyed hashing: every feature goes through HMAC-SHA256 with a key derived (HKDF) from
-  the agencies' shared secret and the field name, so nobody without the secret can
-  build a dictionary of encodings, and the same q-gram in two fields sets unrelated bits;
-- balancing (default): the filter is concatenated with its complement and the bits are
-  shuffled with a permutation derived from the secret, so every encoding has exactly the
-  same number of ones (no leak of name length or frequency through the bit count);
-  ``xor_fold`` (fold the two halves with XOR) is the alternative;
+  the agencies' shared secret, the part and the field name, so nobody without the secret
+  can build a dictionary of encodings, and the same q-gram in two fields or two parts
+  sets unrelated bits;
+- XOR-folding (default): the two halves of each part's filter are XORed;
+  ``balance`` (filter plus its complement, shuffled) is the alternative;
 - common name tokens (Nguyen, Aung, Thi, ...) from a fixed public list set fewer bits,
   the encoder-side form of frequency weighting (the hub never sees frequencies).
 
@@ -47,7 +60,7 @@ from tipdata.engines.names.nicknames import is_nickname
 from .persons import PersonRecord
 
 FORMAT: Final[str] = "tipdata-pprl-clk"
-FORMAT_VERSION: Final[int] = 1
+FORMAT_VERSION: Final[int] = 2  # 2: identity and full parts, token-balanced bits
 MIN_SECRET_BYTES: Final[int] = 16
 
 Hardening = Literal["balance", "xor_fold", "none"]
@@ -68,6 +81,10 @@ COMMON_TOKENS: Final[frozenset[str]] = frozenset(
 SURNAME_FIELD_RELIABLE: Final[frozenset[str]] = frozenset({"THA", "LAO"})
 
 
+# The parts of an encoding, in order (see the module docstring).
+PARTS: Final[tuple[str, ...]] = ("identity", "full")
+
+
 class SecretError(ValueError):
     """The shared secret is missing or too weak."""
 
@@ -76,11 +93,11 @@ class SecretError(ValueError):
 class EncodingSpec:
     """Parameters of the encoding (public: shared with the hub; no secret in here)."""
 
-    bits: int = 2048
+    bits: int = 2048  # Bloom filter length of each part before hardening
     qgram: int = 2
-    k_name_qgram: int = 6
-    k_phonetic_qgram: int = 6
-    k_token: int = 10
+    token_bits: int = 50  # hash positions per name token, spread over its q-grams and keys
+    k_name_qgram: int = 6  # per q-gram of an extra field (FEBRL addresses and the like)
+    k_token: int = 10  # an initial gets a quarter of this; a Thai or Lao surname this again
     k_dob: int = 20
     k_sex: int = 6
     k_nationality: int = 6
@@ -95,8 +112,14 @@ class EncodingSpec:
             raise ValueError(f"hardening must be balance, xor_fold or none, got {self.hardening!r}")
 
     @property
-    def output_bits(self) -> int:
+    def part_bits(self) -> int:
+        """Bits of one part after hardening."""
         return {"balance": 2 * self.bits, "xor_fold": self.bits // 2, "none": self.bits}[self.hardening]
+
+    @property
+    def output_bits(self) -> int:
+        """Bits of an encoding: the identity part, then the full part."""
+        return len(PARTS) * self.part_bits
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,10 +159,15 @@ def _qgrams(token: str, q: int) -> list[str]:
     return [padded[i:i + q] for i in range(max(1, len(padded) - q + 1))]
 
 
-def record_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str, str, int]]:
-    """The (field, feature, number of hash functions) triples hashed into a record's CLK.
+def _share(total: float, n: int, div: int) -> int:
+    return max(1, round(total / max(n, 1) / div))
 
-    Plaintext: computed and used only inside the encoding agency.
+
+def record_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str, str, int]]:
+    """The (field, feature, number of hash functions) triples of a record's full part.
+
+    The identity part is the same without the ``dob_*`` fields. Plaintext: computed and
+    used only inside the encoding agency.
     """
     feats: list[tuple[str, str, int]] = []
     name = record.name
@@ -153,11 +181,16 @@ def record_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str,
         if len(token) == 1:
             feats.append(("initial", token, max(1, spec.k_token // 4)))
             continue
-        for g in _qgrams(token, spec.qgram):
-            feats.append(("name_q", g, max(1, spec.k_name_qgram // div)))
-        for g in _qgrams(ph, spec.qgram):
-            feats.append(("name_pq", g, max(1, spec.k_phonetic_qgram // div)))
-        feats.append(("name_tok", ph, max(1, spec.k_token // div)))
+        # About token_bits positions per token whatever its length: 45 % over the
+        # q-grams of the spelling, 35 % over those of the phonetic key, 20 % on the key
+        # as a whole token. With a fixed number per q-gram a long given name would
+        # outweigh a short family name several times over.
+        grams, ph_grams = _qgrams(token, spec.qgram), _qgrams(ph, spec.qgram)
+        for g in grams:
+            feats.append(("name_q", g, _share(0.45 * spec.token_bits, len(grams), div)))
+        for g in ph_grams:
+            feats.append(("name_pq", g, _share(0.35 * spec.token_bits, len(ph_grams), div)))
+        feats.append(("name_tok", ph, _share(0.2 * spec.token_bits, 1, div)))
         if position >= name.given_count and name.nationality in SURNAME_FIELD_RELIABLE:
             # Thai and Lao surnames are nearly unique and always go in the family-name
             # field: worth extra bits (they carry a record whose given name is a nickname).
@@ -195,9 +228,12 @@ class ClkEncoder:
         self.spec = spec or EncodingSpec()
         self._secret = secret
         self._keys: dict[str, bytes] = {}
-        rng_seed = int.from_bytes(_field_key(secret, "permutation")[:8], "big")
         n_out = 2 * self.spec.bits if self.spec.hardening == "balance" else self.spec.bits
-        self._permutation = np.random.default_rng(rng_seed).permutation(n_out)
+        self._permutations = {
+            part: np.random.default_rng(
+                int.from_bytes(_field_key(secret, f"permutation:{part}")[:8], "big")).permutation(n_out)
+            for part in PARTS
+        }
         self.key_check = key_check(secret)
 
     def _key(self, field: str) -> bytes:
@@ -206,28 +242,43 @@ class ClkEncoder:
             key = self._keys[field] = _field_key(self._secret, field)
         return key
 
-    def bloom_filter(self, record: PersonRecord) -> np.ndarray:
-        """The unhardened Bloom filter (bool array of ``spec.bits``)."""
+    def bloom_filters(self, record: PersonRecord) -> dict[str, np.ndarray]:
+        """The unhardened Bloom filters of the parts (bool arrays of ``spec.bits``)."""
         bits = self.spec.bits
-        out = np.zeros(bits, dtype=bool)
+        out = {part: np.zeros(bits, dtype=bool) for part in PARTS}
+        has_date = record.birth_date is not None
         for field, feature, k in record_features(record, self.spec):
-            digest = hmac.new(self._key(field), feature.encode("utf-8"), hashlib.sha256).digest()
-            h1 = int.from_bytes(digest[:8], "big")
-            h2 = int.from_bytes(digest[8:16], "big") | 1
-            # keyed double hashing: k positions from two independent 64-bit values
-            for i in range(k):
-                out[(h1 + i * h2) % bits] = True
+            for part in PARTS:
+                if part == "identity" and field.startswith("dob_"):
+                    continue
+                if part == "full" and not has_date:
+                    continue  # stays empty: the hub can tell that the date is unknown
+                # The identity part keeps the field names of format 1 (its keys); the
+                # full part's keys are derived apart, so its bits are unrelated.
+                key = self._key(field if part == "identity" else f"full:{field}")
+                digest = hmac.new(key, feature.encode("utf-8"), hashlib.sha256).digest()
+                h1 = int.from_bytes(digest[:8], "big")
+                h2 = int.from_bytes(digest[8:16], "big") | 1
+                # keyed double hashing: k positions from two independent 64-bit values
+                for i in range(k):
+                    out[part][(h1 + i * h2) % bits] = True
         return out
 
-    def encode(self, record: PersonRecord) -> np.ndarray:
-        """The hardened encoding as a bool array of ``spec.output_bits``."""
-        bf = self.bloom_filter(record)
+    def _harden(self, part: str, bf: np.ndarray) -> np.ndarray:
         if self.spec.hardening == "balance":
-            return np.concatenate([bf, ~bf])[self._permutation]
+            if not bf.any():
+                return np.zeros(2 * self.spec.bits, dtype=bool)  # an empty part stays empty
+            return np.concatenate([bf, ~bf])[self._permutations[part]]
         if self.spec.hardening == "xor_fold":
             half = self.spec.bits // 2
             return bf[:half] ^ bf[half:]
         return bf
+
+    def encode(self, record: PersonRecord) -> np.ndarray:
+        """The hardened encoding as a bool array of ``spec.output_bits``: the identity
+        part, then the full part."""
+        bfs = self.bloom_filters(record)
+        return np.concatenate([self._harden(part, bfs[part]) for part in PARTS])
 
 
 def pack(bits: np.ndarray) -> str:
