@@ -143,8 +143,7 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "join":
                 project_join(participant=participant, actor=request.user)
-            elif action == "upload" and request.FILES.get("encodings"):
-                upload = request.FILES["encodings"]
+            elif action == "upload" and (upload := request.FILES.get("encodings")) is not None:
                 n = encodings_upload(participant=participant, actor=request.user, content=upload.read(),
                                      filename=upload.name or "upload")
                 messages.success(request, _("Uploaded encodings of %(n)s persons.") % {"n": n})
