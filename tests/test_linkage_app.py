@@ -27,9 +27,6 @@ def _truth_within() -> set[frozenset[str]]:
     return {frozenset(pair) for pair in generate(seed=SEED, persons=PERSONS).duplicates_within}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known shortfall (issue 5): on the small demo organisations (~230 persons each) the unsupervised "
-    "model scores obvious pairs low; measured precision 0.94, recall 0.57. strict: remove when fixed"))
 def test_dedupe_finds_the_planted_duplicates(settings: Any) -> None:
     demo_load(seed=SEED, persons=PERSONS)
     found: set[frozenset[str]] = set()

@@ -127,24 +127,32 @@ class DedupeResult:
 # the data are too few for expectation maximisation and as its starting point otherwise.
 # Expert guesses from the kinds of disagreement described in docs/linkage.md.
 DEFAULT_M: dict[str, list[float]] = {
-    "name": [0.25, 0.25, 0.05, 0.15, 0.15, 0.07, 0.03, 0.05],
-    # exact, Buddhist era, swapped, year+month, year/placeholder, from age, near, different
-    "dob": [0.5, 0.04, 0.04, 0.03, 0.15, 0.06, 0.08, 0.10],
+    # distinctive, rare, common, single word (these four split by the data, see
+    # name_m_from_data), similar, contained, rare token, common token, different
+    "name": [0.25, 0.2, 0.05, 0.05, 0.15, 0.15, 0.07, 0.03, 0.05],
+    # exact, Buddhist era, swapped, year+month, year/placeholder, from age, near, different.
+    # Wholly different dates (a typing error in the year, falsified papers) are taken as
+    # 4 %: at 10 %, two namesakes born years apart came out as one person.
+    "dob": [0.56, 0.04, 0.04, 0.03, 0.15, 0.06, 0.08, 0.04],
     "sex": [0.97, 0.03],
     "nationality": [0.9, 0.1],
     "extra": [0.8, 0.1, 0.05, 0.05],
 }
 
 
+# The first name levels say "the same name", graded by how common it is in the data.
+SAME_NAME_LEVELS = 4
+
+
 def name_m_from_data(rows: Sequence[dict[str, Any]], frequencies: TokenFrequencies,
                      sample: int = 20_000) -> list[float]:
     """Starting m values of the name levels, with the same-name share split by the data.
 
-    Whether a same-name pair lands on "distinctive", "rare" or "common" depends on how
+    Whether a same-name pair lands on "distinctive", "rare", "common" or "single word" depends on how
     often its tokens occur in *this* data, not on whether it is a match: in a small
     organisation whose victims mostly come from one country nearly every name is
     "common" by the data's own frequencies. A true duplicate's name is a name of the
-    data, so the share of true matches at each of the three levels is the share of the
+    data, so the share of true matches at each of these levels is the share of the
     records whose name, compared with itself, lands there. No labels are needed.
     """
     names = [r["name"] for r in rows[:sample] if r.get("name")]
@@ -162,11 +170,11 @@ def name_m_from_data(rows: Sequence[dict[str, Any]], frequencies: TokenFrequenci
     counts: Counter[int] = Counter()
     for value in names:
         n = parse_name_string(value)
-        counts[min(compare_names(n, n, plus_one).level, 2)] += 1
-    same_total = sum(default[:3])
+        counts[min(compare_names(n, n, plus_one).level, SAME_NAME_LEVELS - 1)] += 1
+    same_total = sum(default[:SAME_NAME_LEVELS])
     # a level no record's name reaches still gets a small share (m must be positive)
-    shares = [max(counts.get(k, 0) / len(names), 0.02) for k in range(3)]
-    return [same_total * x / sum(shares) for x in shares] + default[3:]
+    shares = [max(counts.get(k, 0) / len(names), 0.02) for k in range(SAME_NAME_LEVELS)]
+    return [same_total * x / sum(shares) for x in shares] + default[SAME_NAME_LEVELS:]
 
 
 def _comparisons(

@@ -29,7 +29,7 @@ from .normalise import NormalisedName, normalise_name
 from .phonetic import phonetic_key
 from .transliterate import detect_scripts, icu_version, transliterate_tokens
 
-NORMALISER_VERSION = "1"
+NORMALISER_VERSION = "2"  # 2: Khmer ឹ after a second-series consonant is "i"
 
 __all__ = [
     "DATE_LEVELS",

@@ -25,7 +25,8 @@ from .normalise import NormalisedName
 NAME_LEVELS: Final[tuple[tuple[str, str], ...]] = (
     ("same_name_distinctive", "Same name tokens, and together they are very rare in the data"),
     ("same_name_rare", "Same name tokens (spelling or romanisation may differ), together rare"),
-    ("same_name_common", "Same name tokens, but a common name or a single common token (e.g. Nguyen Van Nam, Hartono)"),
+    ("same_name_common", "Same name tokens, but together a common name (e.g. Nguyen Van Nam)"),
+    ("same_single_name", "The same name, but a single word (as many Indonesians have, e.g. Hartono): weaker than a whole name"),
     ("similar_all_tokens", "Every token has a close counterpart (small spelling differences, initials, nicknames)"),
     ("contained", "All tokens of the shorter name are in the longer one (middle name or part dropped, nickname used)"),
     ("rare_token_shared", "At least one rare token shared, other tokens differ"),
@@ -34,6 +35,9 @@ NAME_LEVELS: Final[tuple[tuple[str, str], ...]] = (
 )
 NAME_LEVEL_SLUGS: Final[tuple[str, ...]] = tuple(slug for slug, _ in NAME_LEVELS)
 FUZZY_THRESHOLD: Final[float] = 0.88
+# Vietnamese middle names that mostly mark sex (Thị for women, Văn for men) and are often
+# left out when the name is written again: one left out on one side is no difference.
+OPTIONAL_VIETNAMESE: Final[frozenset[str]] = frozenset({"thi", "van"})
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,9 @@ def compare_names(
     take("other")
     un_a = [i for i in range(len(ta)) if i not in used_a]
     un_b = [j for j in range(len(tb)) if j not in used_b]
+    if pairs and {a.nationality, b.nationality} <= {"VNM", None}:
+        un_a = [i for i in un_a if ta[i] not in OPTIONAL_VIETNAMESE]
+        un_b = [j for j in un_b if tb[j] not in OPTIONAL_VIETNAMESE]
     # Nicknames in place of a formal name: the unmatched nickname explains the
     # unmatched formal name on the other side, which then costs nothing.
     nickname_used = False
@@ -169,21 +176,24 @@ def compare_names(
     any_rare = any(p.rare for p in pairs)
     strong = all(p.how in ("exact", "phonetic", "joined") for p in pairs)
     n_real = sum(1 for p in pairs if p.how != "initial")
+    single = len(pairs) == 1 and pairs[0].how != "joined"
     if not pairs or n_real == 0:
-        level = 7
+        level = 8
     elif not un_a and not un_b and strong and not nickname_used:
-        if weight_matched >= freq.distinctive_weight():
+        if single:
+            level = 3  # one word: a shared "Hartono" is much weaker evidence than a whole name
+        elif weight_matched >= freq.distinctive_weight():
             level = 0
         else:
             level = 1 if weight_matched >= freq.rare_name_weight() else 2
     elif not un_a and not un_b and not nickname_used:
-        level = 3
-    elif (not un_a or not un_b) and (any_rare or n_real >= 2):
         level = 4
-    elif any_rare:
+    elif (not un_a or not un_b) and (any_rare or n_real >= 2):
         level = 5
-    else:
+    elif any_rare:
         level = 6
+    else:
+        level = 7
     return NameComparison(
         level=level,
         slug=NAME_LEVEL_SLUGS[level],

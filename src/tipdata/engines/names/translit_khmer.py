@@ -25,7 +25,9 @@ _INDEPENDENT: dict[str, str] = {
 }
 # vowel sign(s) -> (a-series value, o-series value)
 _VOWELS: dict[str, tuple[str, str]] = {
-    "ា": ("a", "ea"), "ិ": ("e", "i"), "ី": ("ei", "i"), "ឹ": ("oe", "ue"),
+    # ឹ after a second-series consonant is "ue" in UNGEGN, but names write it "i":
+    # លឹម Lim, យឹម Yim, ញឹម Nhim, ជឹម Chhim (as in the names of public figures).
+    "ា": ("a", "ea"), "ិ": ("e", "i"), "ី": ("ei", "i"), "ឹ": ("oe", "i"),
     "ឺ": ("oe", "ue"), "ុ": ("o", "u"), "ូ": ("ou", "ou"), "ួ": ("uo", "uo"),
     "ើ": ("aeu", "eu"), "ឿ": ("oea", "oea"), "ៀ": ("ie", "ie"), "េ": ("e", "e"),
     "ែ": ("ae", "e"), "ៃ": ("ai", "ey"), "ោ": ("ao", "o"), "ៅ": ("au", "ov"),
