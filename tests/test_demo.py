@@ -53,6 +53,23 @@ def test_truth_records_shared_persons_duplicates_gaps_and_planted_issues() -> No
     assert 0.03 < missing_birth < 0.3
 
 
+def test_namesakes_are_few_but_present() -> None:
+    # Different persons with exactly the same name, sex and nationality: real caseloads
+    # have some (common Khmer, Indonesian, Vietnamese names), not the ~120 per 800 persons
+    # that free draws from the small name tables gave.
+    load = generate(seed=4, persons=800)
+    first_record = {}
+    for p in load.persons:
+        first_record.setdefault(p.person_key, p)
+    names = Counter((p.first_name.casefold(), p.second_name.casefold(), p.gender, p.citizenship[0])
+                    for p in first_record.values())
+    pairs = sum(n * (n - 1) // 2 for n in names.values())
+    assert 3 <= pairs <= 40
+    # shared given or family names stay common: that is what makes names hard
+    given = Counter((p.first_name.casefold(), p.citizenship[0]) for p in first_record.values())
+    assert sum(n * (n - 1) // 2 for n in given.values()) > 500
+
+
 @pytest.mark.django_db
 def test_demo_load_creates_organisations_and_a_login_per_role(client: Any) -> None:
     out = io.StringIO()

@@ -91,3 +91,53 @@ def test_bad_encoding_files(tmp_path: Path) -> None:
         load_encodings(tmp_path / "y.enc")
     with pytest.raises(EncodingFileError, match="no such file"):
         load_encodings(tmp_path / "z.enc")
+
+
+def _lists(tmp_path: Path, *named_rows: tuple[str, list[dict[str, str]]]):
+    return [load_encodings(_enc(tmp_path, name, rows)) for name, rows in named_rows]
+
+
+def _row(pid: str, given: str, family: str, birth: str, sex: str = "F", nat: str = "KHM") -> dict[str, str]:
+    return {"id": pid, "given_name": given, "family_name": family, "sex": sex, "birth_date": birth, "nationality": nat}
+
+
+def test_a_missing_birth_date_is_no_evidence_against_a_pair(tmp_path: Path) -> None:
+    # The shelter did not record Sreyneang Hun's birth date; the police did. Another
+    # woman, Sreyneang Phan, has no date either: the one with the same family name wins.
+    shelter = [_row("s1", "Hun Sreyneang", "", ""), _row("s2", "Dara", "Sok", "1990-04-02", "M")]
+    police = [_row("p1", "Sreyneang", "Hun", "2007-01-31"), _row("p2", "Sreyneang", "Phan", ""),
+              _row("p3", "Sokha", "Chea", "1995-02-03")]
+    result = match_lists(_lists(tmp_path, ("shelter", shelter), ("police", police)), MatchSpec())
+    assert {(p.id_1, p.id_2) for p in result.pairs} == {("s1", "p1")}
+    # the full part (with the date) is empty exactly for the records without a date
+    lst = load_encodings(tmp_path / "police.enc")
+    part = EncodingSpec().part_bits
+    assert [bool(row[part:].any()) for row in lst.bits] == [True, False, True]
+
+
+def test_two_equally_good_candidates_are_left_unlinked(tmp_path: Path) -> None:
+    # Two women called Sophea Prum in the police list, one Sophea Prum without a birth
+    # date at the shelter: linking her to either is a guess, so she is linked to neither.
+    shelter = [_row("s1", "Sophea", "Prum", ""), _row("s2", "Dara", "Sok", "1990-04-02", "M")]
+    police = [_row("p1", "Sophea", "Prum", "2002-10-01"), _row("p2", "Sophea", "Prum", "1988-12-09"),
+              _row("p3", "Dara", "Sok", "1990-04-02", "M")]
+    result = match_lists(_lists(tmp_path, ("shelter", shelter), ("police", police)), MatchSpec())
+    assert {(p.id_1, p.id_2) for p in result.pairs} == {("s2", "p3")}
+    assert result.report["pairs"][0]["records_left_unlinked_as_ambiguous"] == 1
+    # without the rule the guess is made
+    guessed = match_lists(_lists(tmp_path, ("shelter", shelter), ("police", police)), MatchSpec(ambiguity_margin=0))
+    assert len(guessed.pairs) == 2
+
+
+def test_files_of_the_previous_format_are_refused_with_advice(bench, tmp_path: Path) -> None:
+    path = _enc(tmp_path, "a", bench.rows_a[:5])
+    doc = json.loads(path.read_text())
+    doc["format_version"] = 1
+    path.write_text(json.dumps(doc))
+    with pytest.raises(EncodingFileError, match="re-encode"):
+        load_encodings(path)
+    doc["format_version"] = 2
+    doc["output_bits"] = 1024
+    path.write_text(json.dumps(doc))
+    with pytest.raises(EncodingFileError, match="does not fit"):
+        load_encodings(path)

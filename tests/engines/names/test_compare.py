@@ -69,6 +69,25 @@ def test_a_shared_common_token_counts_less_than_a_shared_rare_one() -> None:
     assert NAME_LEVEL_SLUGS.index(rare.slug) < NAME_LEVEL_SLUGS.index(common.slug)
 
 
+def test_a_shared_single_word_is_weaker_than_a_shared_whole_name() -> None:
+    single = cmp(("Hartono", "", ""), ("", "Hartono", ""), nat="IDN")
+    assert single.slug == "same_single_name"
+    whole = cmp(("Budi", "Hartono", ""), ("Hartono", "Budi", ""), nat="IDN")
+    assert whole.slug.startswith("same_name")
+    assert NAME_LEVEL_SLUGS.index(whole.slug) < NAME_LEVEL_SLUGS.index(single.slug)
+    # one word against two written apart is still a whole name (Thandar / Than Dar)
+    assert cmp(("Thandar", "", ""), ("Than Dar", "", "")).slug != "same_single_name"
+
+
+def test_vietnamese_thi_or_van_on_one_side_only_is_no_difference() -> None:
+    assert cmp(("Thị Linh", "Vũ", ""), ("Linh", "Vu", ""), nat="VNM").slug.startswith("same_name")
+    assert cmp(("Van Nam", "Tran", ""), ("Nam", "Tran", "")).slug.startswith("same_name")
+    # another middle name still makes the shorter name "contained"
+    assert cmp(("Ngoc Linh", "Vu", ""), ("Linh", "Vu", ""), nat="VNM").slug == "contained"
+    # and for other nationalities Thi is a name like any other
+    assert cmp(("Thi Ha", "Win", ""), ("Ha", "Win", ""), nat="MMR").slug == "contained"
+
+
 def test_no_shared_token_is_different_and_missing_is_missing() -> None:
     assert cmp(("Aung", "", ""), ("Somchai", "", "")).slug == "different"
     assert cmp(("", "", ""), ("Somchai", "", "")).level == -1

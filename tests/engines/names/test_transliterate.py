@@ -40,6 +40,8 @@ def keys(text: str) -> list[str]:
         ("ស្រី", "Srei"),
         ("ផល្លា", "Phalla"),
         ("សុផល", "Sophal"),
+        ("លឹម", "Lim"),  # second-series ឹ as names write it
+        ("យឹម", "Yim"),
         # Lao: through the Thai parser
         ("ບຸນມີ", "Bunmi"),
         ("ສົມພອນ", "Somphon"),

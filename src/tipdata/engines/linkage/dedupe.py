@@ -3,10 +3,18 @@
 A Fellegi-Sunter model (Splink 5) over four fields - name, birth date, sex, nationality -
 plus any extra fields a spec names. Name and birth date use this project's comparison
 levels (:mod:`tipdata.engines.names`), registered as SQL functions on the backend; sex,
-nationality and extra fields use Splink's own. The model is trained without labels:
-u probabilities from random record pairs, m probabilities by expectation maximisation
-on two blocked samples (same birth date; same name), the prior from pairs that agree
-exactly on name and date.
+nationality and extra fields use Splink's own. The model is trained without labels,
+and must work on an organisation of a few hundred records as well as on a national file:
+
+- u probabilities from random record pairs, corrected for the true duplicates among
+  them (on a small file those are a large share of the pairs that agree on a whole name
+  or a full date);
+- m probabilities of name, sex and nationality by expectation maximisation on pairs
+  with the same birth date when there are enough of them (``em_min_pairs``), otherwise
+  documented defaults; the m of the same-name levels is split by the data's own name
+  frequencies; birth-date m values are fixed shares of each kind of date problem;
+- the prior (probability that two random records are the same person) by maximum
+  likelihood over all candidate pairs, with m and u fixed.
 
 Every candidate pair comes back with its match weight and, per field, the comparison
 level it hit and that level's weight, so a reviewer can see why two records were judged

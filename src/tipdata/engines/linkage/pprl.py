@@ -245,24 +245,25 @@ class ClkEncoder:
     def bloom_filters(self, record: PersonRecord) -> dict[str, np.ndarray]:
         """The unhardened Bloom filters of the parts (bool arrays of ``spec.bits``)."""
         bits = self.spec.bits
-        out = {part: np.zeros(bits, dtype=bool) for part in PARTS}
-        has_date = record.birth_date is not None
+        identity = np.zeros(bits, dtype=bool)
+        full = np.zeros(bits, dtype=bool)
+        has_date = record.birth_date is not None  # without one the full part stays empty
         for field, feature, k in record_features(record, self.spec):
-            for part in PARTS:
-                if part == "identity" and field.startswith("dob_"):
-                    continue
-                if part == "full" and not has_date:
-                    continue  # stays empty: the hub can tell that the date is unknown
-                # The identity part keeps the field names of format 1 (its keys); the
-                # full part's keys are derived apart, so its bits are unrelated.
-                key = self._key(field if part == "identity" else f"full:{field}")
-                digest = hmac.new(key, feature.encode("utf-8"), hashlib.sha256).digest()
+            digest = hmac.new(self._key(field), feature.encode("utf-8"), hashlib.sha256).digest()
+            # keyed double hashing: k positions from two independent 64-bit values; the
+            # identity part takes the first half of the digest, the full part the
+            # second, so the two parts' bits are unrelated
+            if not field.startswith("dob_"):
                 h1 = int.from_bytes(digest[:8], "big")
                 h2 = int.from_bytes(digest[8:16], "big") | 1
-                # keyed double hashing: k positions from two independent 64-bit values
                 for i in range(k):
-                    out[part][(h1 + i * h2) % bits] = True
-        return out
+                    identity[(h1 + i * h2) % bits] = True
+            if has_date:
+                h1 = int.from_bytes(digest[16:24], "big")
+                h2 = int.from_bytes(digest[24:32], "big") | 1
+                for i in range(k):
+                    full[(h1 + i * h2) % bits] = True
+        return {"identity": identity, "full": full}
 
     def _harden(self, part: str, bf: np.ndarray) -> np.ndarray:
         if self.spec.hardening == "balance":
