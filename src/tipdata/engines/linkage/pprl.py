@@ -29,8 +29,11 @@ Hardening, on by default (see docs/decisions/0004-pprl-encoding.md):
   sets unrelated bits;
 - XOR-folding (default): the two halves of each part's filter are XORed;
   ``balance`` (filter plus its complement, shuffled) is the alternative;
-- common name tokens (Nguyen, Aung, Thi, ...) from a fixed public list set fewer bits,
-  the encoder-side form of frequency weighting (the hub never sees frequencies).
+- frequency weighting on the encoder side (tokens on a fixed public list of common
+  names - Nguyen, Aung, Thi, ... - set ``1 / common_token_divisor`` of the bits) is
+  available but off by default (divisor 1): a Bloom filter cannot weigh agreement and
+  disagreement apart, and with fewer bits a *different* common family name (Kim / Phan)
+  counted for too little; on the benchmark and the demo data it cost accuracy.
 
 The encoding file holds the record ids, the encodings, the non-secret spec and a key
 check value (an HMAC of a constant) so that the hub can refuse files made with different
@@ -101,7 +104,7 @@ class EncodingSpec:
     k_dob: int = 20
     k_sex: int = 6
     k_nationality: int = 6
-    common_token_divisor: int = 3
+    common_token_divisor: int = 1  # >1: common tokens set fewer bits (see the module docstring)
     hardening: Hardening = "xor_fold"
     normaliser_version: str = NORMALISER_VERSION
 
