@@ -42,3 +42,15 @@ def test_language_per_request_and_per_user(make_org: Any, make_user: Any, client
     assert "សូមស្វាគមន៍" in page
     assert "not yet been reviewed" not in page  # the notice itself is in Khmer
     assert 'lang="km"' in page
+
+
+def test_fonts_for_the_regions_scripts_are_served_locally(client: Any) -> None:
+    """Khmer, Thai, Burmese and Lao must not show as empty boxes on office computers without fonts."""
+    import re
+
+    css = (LOCALE.parent / "static" / "tipdata" / "fonts" / "fonts.css").read_text()
+    files = re.findall(r'url\("([^"]+)"\)', css)
+    assert {"khmer", "thai", "myanmar", "lao"} <= {f.split("-")[2] for f in files}
+    for name in files:
+        assert (LOCALE.parent / "static" / "tipdata" / "fonts" / name).is_file(), name
+    assert "fonts/fonts.css" in client.get("/login/").content.decode()
