@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -28,27 +27,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from machine import describe  # benchmarks/machine.py (scripts run from this folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 BIN = Path(sys.executable).parent
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return f"{platform.node()}: {cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}"
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
@@ -105,7 +88,7 @@ def main() -> None:
            "TIPDATA_ENV": "local", "TIPDATA_MASTER_KEY_FILE": str(ROOT / "var" / "bench-master.key")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     tipdata = [str(BIN / "tipdata")]
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     print(f"database: {args.database_url.split('@')[-1]}  persons: {args.persons}  clients: {args.clients}")
 
     if args.database_url.startswith("postgres") and not args.keep:

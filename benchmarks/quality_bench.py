@@ -12,8 +12,6 @@ measured in a second run) for each size, with the machine it ran on. Checks that
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 import tracemalloc
@@ -22,20 +20,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+from machine import describe  # benchmarks/machine.py (scripts run from this folder)
+
 from tipdata.demo.generator import generate  # noqa: E402
 from tipdata.engines.quality import run_quality  # noqa: E402
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.platform()}; {cpu}; {os.cpu_count()} CPUs; Python {platform.python_version()}"
 
 
 def demo_records(seed: int, persons: int) -> tuple[list[dict[str, Any]], set[tuple[str, str]]]:
@@ -64,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     base, planted = demo_records(args.seed, 2_000)
     result = run_quality(base, {"as_of": "2026-10-31"})
     found = {(i.record_id, i.check) for i in result.issues}
