@@ -144,7 +144,8 @@ def match_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="capture-history CSV (one 0/1 column per list, count)")
     parser.add_argument("--pairs-out", required=True, help="matched pairs CSV: id_1, id_2, score, list_1, list_2")
     parser.add_argument("--threshold", type=_threshold, default=MatchSpec().threshold,
-                        help="Dice similarity at or above which encodings match (default %(default)s)")
+                        help="score at or above which encodings match: Dice similarity of the full parts, or of "
+                             "the identity parts less 0.1 when a birth date is unknown (default %(default)s)")
     parser.add_argument("--blocking", choices=["auto", "none", "lsh"], default="auto")
     parser.add_argument("--report-out", metavar="JSON", help="also write the match report here")
     parser.add_argument("--json", action="store_true", help="print the match report as JSON")
@@ -170,9 +171,10 @@ def match_main(argv: Sequence[str] | None = None) -> int:
         print(f"lists: {', '.join(f'{k} ({v})' for k, v in report['records_per_list'].items())}")
         for pr in report["pairs"]:
             print(f"{pr['lists'][0]} x {pr['lists'][1]}: {pr['pairs_compared']} pairs compared "
-                  f"({pr['blocking']} blocking), {pr['pairs_at_or_above_threshold']} at or above {args.threshold}")
+                  f"({pr['blocking']} blocking), {pr['pairs_at_or_above_threshold']} at or above {args.threshold}, "
+                  f"{pr['records_left_unlinked_as_ambiguous']} record(s) left unlinked as ambiguous")
             for band, count in pr["pairs_per_band"].items():
-                print(f"  Dice {band}: {count}")
+                print(f"  score {band}: {count}")
         print(f"{report['matched_pairs']} matched pair(s); {report['observed_persons']} distinct person(s) observed; "
               f"capture histories in {args.out}, pairs in {args.pairs_out}")
     return 0
