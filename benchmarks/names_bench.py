@@ -269,7 +269,7 @@ def run_demo(seed: int, persons: int) -> None:
     res = match_lists(lists, MatchSpec())
     p, r, f = prf({(min(x.id_1, x.id_2), max(x.id_1, x.id_2)) for x in res.pairs}, truth_across)
     row(f"demo PPRL across 4 orgs ({len(truth_across)} true pairs)", p, r, f, time.perf_counter() - t,
-        f"Dice>={MatchSpec().threshold}")
+        f"score>={MatchSpec().threshold}")
 
 
 def row(label: str, p: float, r: float, f: float, secs: float, note: str = "") -> None:
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     ra, rb = records(bench.rows_a, "a"), records(bench.rows_b, "b")
     (p, r, f), te, tm = run_tipdata_pprl(ra, rb, bench.truth)
     row("tipdata PPRL (encode + match)", p, r, f, te + tm,
-        f"Dice>={MatchSpec().threshold}; encode {te:.1f}s ({(len(ra) + len(rb)) / max(te, 1e-9):.0f} rec/s), match {tm:.2f}s")
+        f"score>={MatchSpec().threshold}; encode {te:.1f}s ({(len(ra) + len(rb)) / max(te, 1e-9):.0f} rec/s), match {tm:.2f}s")
     if not args.no_baselines:
         (p, r, f), s = run_plain_splink(bench.rows_a, bench.rows_b, bench.truth)
         row("plain Splink (raw names, default comparisons)", p, r, f, s)
