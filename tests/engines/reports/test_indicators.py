@@ -136,3 +136,34 @@ def test_quality_lines_give_completeness_of_the_fields_used(caseload) -> None:
     assert quality["vic_ForcedLabourIndustry"].of == 8  # only victims of forced labour need an industry
     suppressed = sdg_16_2_2(caseload, year=2025, spec=ReportSpec(suppress=True))
     assert all(q.recorded is None and q.percent is None for q in suppressed.quality)  # 10 victims: too few
+
+
+def test_counted_is_never_shown_as_small_when_it_is_not(caseload) -> None:
+    """A count withheld only because it equals a withheld table total reads "x", never "<5"."""
+    plain = sdg_16_2_2(caseload, year=2025, spec=ReportSpec(statistics_consent_only=True))
+    shown = sdg_16_2_2(caseload, year=2025, spec=ReportSpec(statistics_consent_only=True, suppress=True))
+    for name, true_value in plain.counted.items():
+        display = shown.counted_display[name]
+        assert true_value is not None
+        if display.startswith("<"):
+            assert 0 < true_value < shown.threshold, (name, true_value, display)
+        elif display not in ("x", "–"):
+            assert display == str(true_value)
+    assert shown.counted_display["victims"] in ("9", "x", "–")
+
+
+def test_a_withheld_grand_total_of_ten_reads_x_not_small() -> None:
+    """Ten victims whose grand total is withheld (it would reveal the small cells) must not be
+    summarised as "<5": that would tell readers fewer than five were found."""
+    from tests.engines.reports.conftest import rec
+
+    s, f, o = ("SexualExploitation",), ("ForcedLabour",), ("Other",)
+    records = [rec(gender="Feminine", age=15, exploitation_types=s), rec(gender="Feminine", age=25, exploitation_types=s),
+               rec(gender=None, age=None, exploitation_types=s),
+               *[rec(gender="Feminine", age=30 + i, exploitation_types=f) for i in range(4)],
+               rec(gender="Masculine", age=40, exploitation_types=f), rec(gender=None, age=None, exploitation_types=f),
+               rec(gender="Masculine", age=33, exploitation_types=o)]
+    report = sdg_16_2_2(records, year=2025, spec=ReportSpec(suppress=True))
+    assert report.table("sdg_16_2_2").total.cells[-1].display == "x"
+    assert report.counted["victims"] is None
+    assert report.counted_display["victims"] == "x"

@@ -66,7 +66,7 @@ def write_xlsx(report: Report, target: str | Path | IO[bytes], *, organisation: 
     summary.append([t(gettext_noop("Counted"))])
     summary.cell(summary.max_row, 1).font = bold
     for name, count in report.counted.items():
-        summary.append([name.replace("_", " "), count if count is not None else f"<{report.threshold}"])
+        summary.append([name.replace("_", " "), count if count is not None else report.counted_display[name]])
     if report.quality:
         summary.append([])
         summary.append([t(gettext_noop("Data quality: share of counted victims with the field recorded"))])
@@ -158,7 +158,7 @@ def write_pdf(report: Report, target: str | Path | IO[bytes], *, organisation: s
     story.append(Spacer(1, 4 * mm))
     for note in report.notes:
         story.append(Paragraph(escape(note), body))
-    counted = ", ".join(f"{k.replace('_', ' ')}: {v if v is not None else '<' + str(report.threshold)}"
+    counted = ", ".join(f"{k.replace('_', ' ')}: {report.counted_display.get(k, v)}"
                         for k, v in report.counted.items())
     story.append(Paragraph(f"<b>{escape(t(gettext_noop('Counted')))}:</b> {escape(counted)}", body))
     story.append(Spacer(1, 4 * mm))

@@ -143,6 +143,9 @@ class Report:
     notes: tuple[str, ...]
     quality: tuple[QualityLine, ...] = ()
     counted: dict[str, int | None] = field(default_factory=dict)
+    # How each count is shown: the number, "<5" for a small one, or the mark of the table
+    # total it equals when that total is withheld ("x") or blanked ("–").
+    counted_display: dict[str, str] = field(default_factory=dict)
     suppressed: bool = False
     threshold: int = 5
     withheld: dict[str, int] = field(default_factory=dict)  # primary/secondary counts
@@ -162,6 +165,7 @@ class Report:
             "kind": self.kind, "title": self.title, "period": self.period, "spec": self.spec,
             "tables": [t.to_json() for t in self.tables], "notes": list(self.notes),
             "quality": [q.__dict__ for q in self.quality], "counted": dict(self.counted),
+            "counted_display": dict(self.counted_display),
             "suppressed": self.suppressed, "threshold": self.threshold, "withheld": dict(self.withheld),
             "quality_scores": [list(pair) for pair in self.quality_scores], "quality_source": self.quality_source,
         }
@@ -229,14 +233,22 @@ class ReportBuilder:
                     "of them safely."
                 )).format(mark=BLANK_MARK))
         published_counted: dict[str, int | None] = {}
+        counted_display: dict[str, str] = {}
         for name, value in (counted or {}).items():
-            hidden = result is not None and value is not None and 0 < value < threshold
+            small = result is not None and value is not None and 0 < value < threshold
             # A count that is also a table total follows that total: withheld there, withheld here.
-            hidden = hidden or (result is not None and bool(result.of((name,))))
-            published_counted[name] = None if hidden else value
+            status = result.of((name,)) if result is not None else ""
+            published_counted[name] = None if small or status else value
+            if small:
+                counted_display[name] = f"<{threshold}"
+            elif status:
+                counted_display[name] = BLANK_MARK if status == BLANK else SECONDARY_MARK
+            else:
+                counted_display[name] = "" if value is None else str(value)
         return Report(
             kind=kind, title=title, period=period, spec=self.spec.to_json(), tables=tables, notes=tuple(all_notes),
-            quality=tuple(quality), counted=published_counted, suppressed=result is not None, threshold=threshold,
+            quality=tuple(quality), counted=published_counted, counted_display=counted_display,
+            suppressed=result is not None, threshold=threshold,
             withheld={"primary": result.primary, "secondary": result.secondary, "blank": result.blank} if result else {},
         )
 

@@ -68,7 +68,6 @@ class Command(BaseCommand):
         audit_record(action="report.export", organisation=organisation, object_type="report", object_id=options["kind"],
                      changes={"format": options["format"], "suppressed": report.suppressed, "spec": report.spec,
                               "channel": "cli"}, actor_username="cli")
-        counted = report.counted.get("victims")
         self.stdout.write(f"wrote {out} ({report.title}, {report.period}; victims counted: "
-                          f"{counted if counted is not None else '<' + str(report.threshold)}"
+                          f"{report.counted_display.get('victims', '')}"
                           f"{'; small counts withheld' if report.suppressed else ''})")
