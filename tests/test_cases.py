@@ -275,3 +275,27 @@ def test_events_plans_and_perpetrators_with_sealed_narratives(make_org: Any, mak
                 dump = repr(cursor.fetchall())
                 for secret in ("Palm oil", "unpaid wages", "Unknownsky", "passports"):
                     assert secret not in dump, (table, secret)
+
+
+def test_a_list_page_with_names_is_an_audited_read(make_org: Any, make_user: Any, client: Any) -> None:
+    org = make_org()
+    worker = make_user(org, "caseworker", username="lister")
+    case = _case(org, worker)
+    officer = make_user(org, "data_officer", username="officer")
+    client.post("/login/", {"username": "lister", "password": PASSWORD})
+    page = client.get("/cases/").content.decode()
+    assert NAME in page
+    event = AuditEvent.objects.filter(action="case.list_identified").get()
+    assert event.actor == worker and event.changes["cases"] == [str(case.public_id)]
+    assert NAME not in repr(event.changes)
+    # The search answers the POST at once (no redirect), audited as a search; the words are not kept.
+    found = client.post("/cases/", {"name": NAME.lower()})
+    assert found.status_code == 200 and NAME in found.content.decode()
+    search = AuditEvent.objects.filter(action="case.search_by_name").get()
+    assert search.changes["cases"] == [str(case.public_id)] and NAME.lower() not in repr(search.changes)
+    # A role that sees no names leaves no identified-read event.
+    client.post("/logout/")
+    client.post("/login/", {"username": "officer", "password": PASSWORD})
+    page = client.get("/cases/").content.decode()
+    assert NAME not in page and case.reference in page
+    assert AuditEvent.objects.filter(actor=officer, action__in=["case.list_identified", "case.search_by_name"]).count() == 0

@@ -23,12 +23,9 @@ class UserLanguageMiddleware:
         chosen = request.GET.get("lang")
         if chosen not in LANGUAGE_CODES:
             chosen = None
+            # AuthenticationMiddleware runs first (see settings.MIDDLEWARE): request.user is lazy
+            # and read from the session once, shared with the view.
             user: Any = getattr(request, "user", None)
-            if user is None:
-                # AuthenticationMiddleware runs later; read the user from the session lazily.
-                from django.contrib.auth import get_user
-
-                user = get_user(request)
             if getattr(user, "is_authenticated", False) and user.language in LANGUAGE_CODES:
                 chosen = user.language
         if chosen:

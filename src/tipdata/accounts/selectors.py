@@ -16,12 +16,20 @@ def memberships_for(user: Any) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__slug"))
 
 
+def request_memberships(request: Any) -> list[Membership]:
+    """The signed-in user's memberships, read once per request."""
+    if not hasattr(request, "_tipdata_memberships"):
+        request._tipdata_memberships = memberships_for(request.user)
+    found: list[Membership] = request._tipdata_memberships
+    return found
+
+
 def active_membership(request: Any) -> Membership | None:
     """The membership the user is acting under: the one chosen in the session, else the first."""
     if hasattr(request, "_tipdata_membership"):
         cached: Membership | None = request._tipdata_membership
         return cached
-    found = memberships_for(request.user)
+    found = request_memberships(request)
     chosen = request.session.get(SESSION_ORG_KEY) if hasattr(request, "session") else None
     membership = next((m for m in found if m.organisation_id == chosen), found[0] if found else None)
     request._tipdata_membership = membership

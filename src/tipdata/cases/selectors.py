@@ -56,6 +56,15 @@ class CaseSearch:
     registered_to: date | None = None
 
 
+LIST_FIELDS = ("id", "organisation_id", "public_id", "reference", "status", "registered_on", "closed_on",
+               "exploitation_types", "owner_id", "version")
+
+
+def case_list_rows(membership: Membership | None, search: CaseSearch) -> QuerySet[Case]:
+    """``case_list`` with only the columns a list shows: no ciphertext or attributes loaded."""
+    return case_list(membership, search).select_related(None).only(*LIST_FIELDS)
+
+
 def case_list(membership: Membership | None, search: CaseSearch) -> QuerySet[Case]:
     cases = cases_visible(membership)
     if search.status:
@@ -182,7 +191,8 @@ def case_victim_names(cases: list[Case], membership: Membership) -> dict[int, st
     if not may_see_identifiers(membership):
         return {}
     names: dict[int, str] = {}
-    links = CasePerson.objects.filter(case__in=cases, role=PersonRole.VICTIM).select_related("person")
+    links = (CasePerson.objects.filter(case__in=cases, role=PersonRole.VICTIM).select_related("person")
+             .only("case_id", "person__public_id", "person__wrapped_data_key", "person__org_key_id", "person__sealed"))
     for link in links:
         person = link.person
         if person.wrapped_data_key is None:

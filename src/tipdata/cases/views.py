@@ -87,22 +87,29 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     lang = request.LANGUAGE_CODE
     # Search criteria travel by POST and stay in the session: a name must never appear in a
-    # URL, where access logs, browser history and Referer headers would keep it.
+    # URL, where access logs, browser history and Referer headers would keep it. The POST
+    # answers with the results at once (one round trip, not a redirect and a second request:
+    # it matters on a slow connection); the pager's GETs read the criteria from the session.
     if request.method == "POST":
         request.session["case_search"] = {k: request.POST.get(k, "") for k in CaseSearchForm.base_fields}
-        return redirect("case-list")
-    if "clear" in request.GET:
+    elif "clear" in request.GET:
         request.session.pop("case_search", None)
     form = CaseSearchForm(request.session.get("case_search") or None, lang=lang)
     search = selectors.CaseSearch(**form.cleaned_data) if form.is_valid() else selectors.CaseSearch()
-    page = Paginator(selectors.case_list(membership, search), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.case_list_rows(membership, search), 25).get_page(
+        request.GET.get("page") if request.method == "GET" else 1)
     names = selectors.case_victim_names(list(page.object_list), membership)
     rows = [(case, names.get(case.id, "")) for case in page.object_list]
-    if search.name:
+    if names or search.name:
+        # A page of names is a read of identifying data: audited like opening a case, with
+        # the cases shown (never the names or the words searched for).
         from tipdata.audit.services import audit_record
 
-        audit_record(action="case.search_by_name", actor=request.user, organisation=membership.organisation,
-                     changes={"results": page.paginator.count})
+        audit_record(action="case.search_by_name" if search.name else "case.list_identified", actor=request.user,
+                     organisation=membership.organisation, object_type="case",
+                     changes={"channel": "web", "results": page.paginator.count, "page": page.number,
+                              "cases": [str(case.public_id) for case in page.object_list] if names else []},
+                     ip_address=str(request.META.get("REMOTE_ADDR", "")))
     return render(request, "cases/list.html", {
         "form": form, "page": page, "rows": rows, "show_names": bool(names),
         "may_create": role_has(membership.role, Permission.CASE_EDIT),

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from tipdata.accounts.selectors import active_membership, memberships_for
+from tipdata.accounts.selectors import active_membership, request_memberships
 
 
 def tipdata(request: HttpRequest) -> dict[str, Any]:
@@ -15,7 +15,7 @@ def tipdata(request: HttpRequest) -> dict[str, Any]:
     return {
         "tipdata_languages": settings.LANGUAGES,
         "tipdata_membership": membership,
-        "tipdata_memberships": memberships_for(request.user) if membership else [],
+        "tipdata_memberships": request_memberships(request) if membership else [],
         "tipdata_is_demo": bool(membership and membership.organisation.is_demo),
         "tipdata_unreviewed_language": (getattr(request, "LANGUAGE_CODE", "en") or "en") != "en",
     }
