@@ -68,3 +68,36 @@ def test_admin_browses_own_organisation_audit_only(make_org: Any, make_user: Any
     assert "stranger" not in page
     filtered = client.get("/audit/?action=organisation.").content.decode()
     assert "organisation.create" in filtered and "auth.login" not in filtered
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain() -> None:
+    """Requests served at once (runserver threads, gunicorn workers) all get audited.
+
+    On SQLite a transaction that reads the chain head and then writes used to fail at once
+    with "database is locked" when another did the same; on PostgreSQL the head row lock
+    serialises them. Either way, every event must land and the chain must verify.
+    """
+    import threading
+
+    from django.db import connections
+
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(15):
+                audit_record(action="test.concurrent", actor_username=f"w{n}", changes={"i": i})
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEvent.objects.filter(action="test.concurrent").count() == 60
+    assert audit_verify() == []

@@ -97,6 +97,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("TIPDATA_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves several requests at once (runserver's threads, gunicorn's
+    # workers). Write transactions take the lock when they begin, so two of them never
+    # deadlock on upgrading a read lock ("database is locked" at once); a busy database is
+    # waited for; and the write-ahead log lets pages be read while a case is being saved.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
