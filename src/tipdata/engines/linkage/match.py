@@ -30,6 +30,7 @@ import os
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -51,9 +52,14 @@ class EncodedList:
     name: str
     path: str
     ids: list[str]
-    bits: np.ndarray  # (n, output_bits) uint8 0/1
+    bits: np.ndarray  # (n, output_bits) uint8 0/1, or (n, output_bits // 8) packed when ``packed``
     spec: dict[str, Any]
     key_check: str
+    packed: bool = False  # bits packed 8 to a byte (np.packbits): an eighth of the memory
+
+    def packed_bits(self) -> np.ndarray:
+        """The encodings packed 8 bits to a byte, (n, output_bits // 8) uint8."""
+        return self.bits if self.packed else np.packbits(self.bits, axis=1)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class MatchSpec:
     lsh_rows_identity: int = 6  # ... values per band on the identity parts
     lsh_rows_full: int = 5  # ... and on the full parts
     lsh_max_bit_share: float = 0.2  # ... positions set in more records than this are left out
+    lsh_max_bucket: int = 200  # ... a band value shared by more records of either list is no evidence
+    lsh_chunk: int = 20_000  # ... records of the first list whose candidates are found and scored at once
     seed: int = 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,7 +114,10 @@ def _list_name(doc_name: str, path: Path, taken: set[str]) -> str:
     return name
 
 
-def load_encodings(path: str | os.PathLike[str], taken: set[str] | None = None) -> EncodedList:
+def load_encodings(path: str | os.PathLike[str], taken: set[str] | None = None, *,
+                   packed: bool = False) -> EncodedList:
+    """Read an encoding file (``packed``: keep the bits packed, an eighth of the memory;
+    matching reads either)."""
     p = Path(path)
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
@@ -133,12 +144,14 @@ def load_encodings(path: str | os.PathLike[str], taken: set[str] | None = None) 
     if not ids:
         raise EncodingFileError(f"{p}: holds no encodings")
     try:
-        packed = np.stack([unpack(encodings[i], n_bits) for i in ids])
+        raw = np.stack([unpack(encodings[i], n_bits) for i in ids])
     except ValueError as exc:
         raise EncodingFileError(f"{p}: damaged encoding ({exc})") from None
-    bits = np.unpackbits(packed, axis=1)[:, :n_bits]
-    return EncodedList(_list_name(str(doc.get("list_name") or ""), p, taken if taken is not None else set()),
-                       str(p), ids, bits, doc["spec"], str(doc["key_check"]))
+    name = _list_name(str(doc.get("list_name") or ""), p, taken if taken is not None else set())
+    if packed:
+        return EncodedList(name, str(p), ids, raw, doc["spec"], str(doc["key_check"]), packed=True)
+    bits = np.unpackbits(raw, axis=1)[:, :n_bits]
+    return EncodedList(name, str(p), ids, bits, doc["spec"], str(doc["key_check"]))
 
 
 def _check_compatible(lists: list[EncodedList]) -> None:
@@ -216,162 +229,294 @@ def scores_pairs(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, p
     return out
 
 
-def _equal_key_pairs(ka: np.ndarray, kb: np.ndarray, n_b: int) -> np.ndarray:
-    """Pairs (as a * n_b + b) of rows with equal keys; key -1 never matches."""
-    order_b = np.argsort(kb, kind="stable")
-    kb_sorted = kb[order_b]
-    left = np.searchsorted(kb_sorted, ka, side="left")
-    right = np.searchsorted(kb_sorted, ka, side="right")
-    counts = np.where(ka < 0, 0, right - left)
-    if counts.sum() == 0:
-        return np.empty(0, dtype=np.int64)
-    rows_a = np.repeat(np.arange(len(ka), dtype=np.int64), counts)
-    # positions left[i] .. right[i]-1 of every row, without a Python loop
-    starts = np.repeat(left - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-    offsets = np.arange(int(counts.sum()), dtype=np.int64) + starts
-    return rows_a * n_b + order_b[offsets].astype(np.int64)
+@dataclass
+class _PackedParts:
+    """One list's identity and full parts, packed (as 64-bit words where they divide),
+    with their bit counts."""
+
+    identity: np.ndarray
+    full: np.ndarray
+    n_identity: np.ndarray  # bits set per row
+    n_full: np.ndarray
+    part_bits: int
+
+    @property
+    def has_date(self) -> np.ndarray:
+        return np.asarray(self.n_full > 0)
+
+    @classmethod
+    def of(cls, lst: EncodedList, part_bits: int) -> _PackedParts:
+        packed = lst.packed_bits()
+        nbytes = part_bits // 8
+        parts = []
+        for k in range(2):
+            part = np.ascontiguousarray(packed[:, k * nbytes:(k + 1) * nbytes])
+            parts.append(part.view(np.uint64) if nbytes % 8 == 0 else part)
+        counts = [np.bitwise_count(p).sum(1, dtype=np.int64) for p in parts]
+        return cls(parts[0], parts[1], counts[0], counts[1], part_bits)
+
+    def bytes_of(self, part: str) -> np.ndarray:
+        """A part as packed bytes (n, part_bits // 8)."""
+        x = self.identity if part == "identity" else self.full
+        return x.view(np.uint8)
 
 
-def _minhash_signatures(x: np.ndarray, permutations: list[np.ndarray], bin_bits: int,
-                        chunk: int = 50_000) -> np.ndarray:
-    """One-permutation MinHash: per permutation, the bits are cut into bins of
-    ``bin_bits`` and each bin's value is the position of its first set bit (-1: none)."""
-    cols: list[np.ndarray] = []
-    for perm in permutations:
-        n_bins = len(perm) // bin_bits
-        perm = perm[:n_bins * bin_bits]
-        out = np.empty((x.shape[0], n_bins), dtype=np.int16)
-        for s in range(0, x.shape[0], chunk):
-            xb = x[s:s + chunk][:, perm].reshape(-1, n_bins, bin_bits).astype(bool)
-            first = np.argmax(xb, axis=2).astype(np.int16)
-            first[~xb.any(axis=2)] = -1
-            out[s:s + chunk] = first
-        cols.append(out)
-    return np.concatenate(cols, axis=1)
-
-
-def lsh_candidates(a: np.ndarray, b: np.ndarray, *, permutations: int, bin_bits: int, rows: int,
-                   max_bit_share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs by MinHash LSH on the set bits (Jaccard similarity).
-
-    Bit positions set in more than ``max_bit_share`` of all records (the bits of "F",
-    of a nationality, of "Nguyen") are left out first: they make unrelated records
-    alike. Each band is ``rows`` MinHash values; rows that agree on all of them, not
-    all empty, are candidates. Bit sampling (Hamming LSH) suits dense filters; these
-    parts are sparse, and on them it mostly finds records that agree on zeros.
-    """
-    rng = np.random.default_rng(seed)
-    share = (a.sum(0, dtype=np.int64) + b.sum(0, dtype=np.int64)) / max(a.shape[0] + b.shape[0], 1)
-    allowed = np.nonzero(share <= max_bit_share)[0]
-    if len(allowed) < bin_bits * rows:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    perms = [allowed[rng.permutation(len(allowed))] for _ in range(permutations)]
-    sa = _minhash_signatures(a, perms, bin_bits)
-    sb = _minhash_signatures(b, perms, bin_bits)
-    # each band's values packed into one integer key: value + 1 (0 = empty bin) in
-    # ``width`` bits each
-    width = int(bin_bits).bit_length()
-    if rows * width > 62:
-        raise ValueError(f"lsh rows x bits per value must fit 62 bits (rows {rows}, bin_bits {bin_bits})")
-    shifts = (np.arange(rows, dtype=np.int64) * width)[None, :]
-    found: list[np.ndarray] = []
-    for k in range(sa.shape[1] // rows):
-        ka = ((sa[:, k * rows:(k + 1) * rows].astype(np.int64) + 1) << shifts).sum(1)
-        kb = ((sb[:, k * rows:(k + 1) * rows].astype(np.int64) + 1) << shifts).sum(1)
-        # a band of only empty bins (key 0) is no evidence
-        found.append(_equal_key_pairs(np.where(ka == 0, -1, ka), np.where(kb == 0, -1, kb), b.shape[0]))
-    if not found:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    keys = np.unique(np.concatenate(found))
-    return keys // b.shape[0], keys % b.shape[0]
-
-
-def candidate_pairs(a: np.ndarray, b: np.ndarray, part_bits: int, spec: MatchSpec,
-                    seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """LSH candidates: from the identity parts (every record) and, for records with a
-    birth date, from the full parts, where a true pair agrees more."""
-    ia, ib = lsh_candidates(a[:, :part_bits], b[:, :part_bits], permutations=spec.lsh_permutations,
-                            bin_bits=spec.lsh_bin_bits, rows=spec.lsh_rows_identity,
-                            max_bit_share=spec.lsh_max_bit_share, seed=seed)
-    fa, fb = lsh_candidates(a[:, part_bits:], b[:, part_bits:], permutations=spec.lsh_permutations,
-                            bin_bits=spec.lsh_bin_bits, rows=spec.lsh_rows_full,
-                            max_bit_share=spec.lsh_max_bit_share, seed=seed + 1)
-    keys = np.unique(np.concatenate([ia * b.shape[0] + ib, fa * b.shape[0] + fb]))
-    return keys // b.shape[0], keys % b.shape[0]
-
-
-def _band_counts(scores: np.ndarray) -> dict[str, int]:
-    hist, _ = np.histogram(scores, bins=np.array(BANDS))
-    labels = [f"{BANDS[i]:.2f}-{min(BANDS[i + 1], 1.0):.2f}" for i in range(len(BANDS) - 1)]
-    return {lab: int(c) for lab, c in zip(labels, hist, strict=True)}
-
-
-def _ambiguous(pairs: list[tuple[float, int, int]], margin: float) -> tuple[set[int], set[int]]:
-    """Rows of either list whose best two candidates score within ``margin``."""
-    best: dict[tuple[int, int], list[float]] = {}
-    for s, x, y in pairs:
-        for key in ((0, x), (1, y)):
-            top = best.setdefault(key, [])
-            top.append(s)
-            if len(top) > 2:
-                top.sort(reverse=True)
-                del top[2:]
-    out: tuple[set[int], set[int]] = (set(), set())
-    for (side, row), top in best.items():
-        if len(top) == 2 and abs(top[0] - top[1]) < margin:
-            out[side].add(row)
+def _dice_rows(pa: np.ndarray, ca: np.ndarray, pb: np.ndarray, cb: np.ndarray, x: np.ndarray, y: np.ndarray,
+               step: int = 1 << 20) -> np.ndarray:
+    """Dice similarity of packed rows pa[x[k]] and pb[y[k]] (``ca``, ``cb``: bits set)."""
+    out = np.empty(len(x), dtype=np.float32)
+    for s in range(0, len(x), step):
+        xs, ys = x[s:s + step], y[s:s + step]
+        inter = np.bitwise_count(pa[xs] & pb[ys]).sum(1, dtype=np.int64)
+        denom = ca[xs] + cb[ys]
+        out[s:s + step] = np.where(denom > 0, 2.0 * inter / np.maximum(denom, 1), 0.0)
     return out
 
 
+def _score_packed(a: _PackedParts, b: _PackedParts, x: np.ndarray, y: np.ndarray,
+                  missing_date_penalty: float) -> np.ndarray:
+    """The scores of the row pairs (x[k], y[k]), as :func:`scores_pairs`, on packed parts."""
+    both = a.has_date[x] & b.has_date[y]
+    out = np.empty(len(x), dtype=np.float32)
+    one = ~both
+    out[one] = _dice_rows(a.identity, a.n_identity, b.identity, b.n_identity, x[one], y[one]) \
+        - np.float32(missing_date_penalty)
+    out[both] = _dice_rows(a.full, a.n_full, b.full, b.n_full, x[both], y[both])
+    return out
+
+
+def _bit_counts(x: np.ndarray, n_bits: int, chunk: int = 100_000) -> np.ndarray:
+    """How many rows of a packed array have each bit set."""
+    total = np.zeros(n_bits, dtype=np.int64)
+    for s in range(0, x.shape[0], chunk):
+        total += np.unpackbits(x[s:s + chunk], axis=1, count=n_bits).sum(0, dtype=np.int64)
+    return total
+
+
+def _band_keys(x: np.ndarray, n_bits: int, perms: list[np.ndarray], bin_bits: int, rows: int,
+               chunk: int = 20_000) -> np.ndarray:
+    """MinHash LSH band keys of packed rows, (bands, rows of x); 0 = a band of empty bins.
+
+    One-permutation MinHash: per permutation, the bits are cut into bins of ``bin_bits``
+    and each bin's value is the position of its first set bit (-1: none). ``rows``
+    consecutive values make a band; the key packs value + 1 of each in ``width`` bits.
+    """
+    n_bins = len(perms[0]) // bin_bits
+    n_values = len(perms) * n_bins
+    n_bands = n_values // rows
+    width = int(bin_bits).bit_length()
+    if rows * width > 62:
+        raise ValueError(f"lsh rows x bits per value must fit 62 bits (rows {rows}, bin_bits {bin_bits})")
+    dtype = np.uint32 if rows * width <= 32 else np.int64
+    shifts = np.arange(rows, dtype=np.int64) * width
+    keys = np.empty((n_bands, x.shape[0]), dtype=dtype)
+    for s in range(0, x.shape[0], chunk):
+        xb = np.unpackbits(x[s:s + chunk], axis=1, count=n_bits)
+        c = xb.shape[0]
+        sig = np.empty((c, n_values), dtype=np.int64)
+        for k, perm in enumerate(perms):
+            block = xb[:, perm[:n_bins * bin_bits]].reshape(c, n_bins, bin_bits).astype(bool)
+            first = np.argmax(block, axis=2)
+            first[~block.any(axis=2)] = -1
+            sig[:, k * n_bins:(k + 1) * n_bins] = first
+        values = (sig[:, :n_bands * rows] + 1).reshape(c, n_bands, rows)
+        keys[:, s:s + c] = (values << shifts).sum(axis=2).T.astype(dtype)
+    return keys
+
+
+@dataclass
+class _BandIndex:
+    """LSH band keys of two lists' parts, the second list's sorted per band for lookup."""
+
+    a: np.ndarray  # (bands, n_a) keys of the first list's rows; 0 = no key, or a bucket too big
+    b_sorted: np.ndarray  # (bands, n_b) the second list's keys, sorted within each band
+    b_order: np.ndarray  # (bands, n_b) the row of each sorted key
+    buckets_left_out: int  # band values shared by more than max_bucket records of a list
+
+
+def _band_index(a: np.ndarray, b: np.ndarray, n_bits: int, *, permutations: int, bin_bits: int, rows: int,
+                max_bit_share: float, max_bucket: int, seed: int) -> _BandIndex | None:
+    """Band keys of packed parts ``a`` and ``b`` (None: too few usable bit positions).
+
+    Bit positions set in more than ``max_bit_share`` of all records (the bits of "F",
+    of a nationality, of "Nguyen") are left out first: they make unrelated records
+    alike. A band value held by more than ``max_bucket`` records of either list (the
+    same name, sex and nationality held by hundreds of people, or a band that caught
+    little but a common syllable) is left out too: it cannot tell its records apart,
+    and its pairs grow with the square of the lists' size. A true pair in such a bucket
+    is still found if some other band is rarer (a birth date, a rarer spelling); if every
+    band is that common, its records have so many equally good candidates that the
+    ambiguity rule would leave them unlinked anyway.
+    """
+    rng = np.random.default_rng(seed)
+    share = (_bit_counts(a, n_bits) + _bit_counts(b, n_bits)) / max(a.shape[0] + b.shape[0], 1)
+    allowed = np.nonzero(share <= max_bit_share)[0]
+    if len(allowed) < bin_bits * rows:
+        return None
+    perms = [allowed[rng.permutation(len(allowed))] for _ in range(permutations)]
+    ka = _band_keys(a, n_bits, perms, bin_bits, rows)
+    kb = _band_keys(b, n_bits, perms, bin_bits, rows)
+    b_order = np.empty(kb.shape, dtype=np.uint32 if b.shape[0] < 2**32 else np.int64)
+    left_out = 0
+    for k in range(kb.shape[0]):
+        order = np.argsort(kb[k], kind="stable")
+        b_order[k] = order
+        kb[k] = kb[k][order]
+        in_b = np.searchsorted(kb[k], ka[k], side="right") - np.searchsorted(kb[k], ka[k], side="left")
+        values, inverse, counts = np.unique(ka[k], return_inverse=True, return_counts=True)
+        too_big = (ka[k] != 0) & (in_b > 0) & ((counts[inverse] > max_bucket) | (in_b > max_bucket))
+        if too_big.any():
+            left_out += len(np.unique(ka[k][too_big]))
+            ka[k][too_big] = 0
+    return _BandIndex(ka, kb, b_order, left_out)
+
+
+def _band_pairs(index: _BandIndex, start: int, stop: int, n_b: int) -> list[np.ndarray]:
+    """Pairs (as a * n_b + b) of rows start..stop-1 of the first list with rows of the
+    second that share a band key."""
+    found: list[np.ndarray] = []
+    rows = np.arange(start, stop, dtype=np.int64)
+    for k in range(index.a.shape[0]):
+        ka = index.a[k, start:stop]
+        kb = index.b_sorted[k]
+        left = np.searchsorted(kb, ka, side="left")
+        counts = np.where(ka == 0, 0, np.searchsorted(kb, ka, side="right") - left)
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        # positions left[i] .. left[i] + counts[i] - 1 of every row, without a Python loop
+        starts = np.repeat(left - (np.cumsum(counts) - counts), counts)
+        offsets = np.arange(total, dtype=np.int64) + starts
+        found.append(np.repeat(rows, counts) * n_b + index.b_order[k][offsets].astype(np.int64))
+    return found
+
+
+def lsh_indexes(a: _PackedParts, b: _PackedParts, spec: MatchSpec, seed: int) -> list[_BandIndex]:
+    """The LSH band indexes of two lists: of the identity parts (every record) and of
+    the full parts (records with a birth date), where a true pair agrees more. Bit
+    sampling (Hamming LSH) suits dense filters; these parts are sparse, and on them it
+    mostly finds records that agree on zeros."""
+    indexes = [
+        _band_index(a.bytes_of(part), b.bytes_of(part), a.part_bits, permutations=spec.lsh_permutations,
+                    bin_bits=spec.lsh_bin_bits, rows=rows, max_bit_share=spec.lsh_max_bit_share,
+                    max_bucket=spec.lsh_max_bucket, seed=seed + k)
+        for k, (part, rows) in enumerate((("identity", spec.lsh_rows_identity), ("full", spec.lsh_rows_full)))
+    ]
+    return [ix for ix in indexes if ix is not None]
+
+
+def lsh_candidate_chunks(indexes: list[_BandIndex], n_a: int, n_b: int,
+                         chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Candidate pairs (rows of a, rows of b) sharing a band key in any index, ``chunk``
+    rows of the first list at a time, each pair once."""
+    for start in range(0, n_a, chunk):
+        stop = min(start + chunk, n_a)
+        found = [p for ix in indexes for p in _band_pairs(ix, start, stop, n_b)]
+        keys = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        yield keys // n_b, keys % n_b
+
+
+def _band_counts(scores: np.ndarray) -> np.ndarray:
+    hist, _ = np.histogram(scores, bins=np.array(BANDS))
+    return hist
+
+
+def _band_labels() -> list[str]:
+    return [f"{BANDS[i]:.2f}-{min(BANDS[i + 1], 1.0):.2f}" for i in range(len(BANDS) - 1)]
+
+
+def _ambiguous_rows(rows: np.ndarray, scores: np.ndarray, margin: float) -> np.ndarray:
+    """Rows whose best two candidates score within ``margin`` (sorted, unique)."""
+    if len(rows) < 2:
+        return np.empty(0, dtype=np.int64)
+    order = np.lexsort((-scores, rows))
+    r = rows[order]
+    sc = scores[order].astype(np.float64)
+    head = np.nonzero(np.r_[True, r[1:] != r[:-1]])[0]  # each row's best candidate
+    nxt = np.minimum(head + 1, len(r) - 1)
+    second = (head + 1 < len(r)) & (r[nxt] == r[head])
+    return np.unique(r[head][second & (np.abs(sc[head] - sc[nxt]) < margin)])
+
+
 def match_lists(lists: list[EncodedList], spec: MatchSpec | None = None) -> MatchResult:
-    """Match two or more encoded lists; see the module docstring."""
+    """Match two or more encoded lists; see the module docstring.
+
+    With LSH blocking the first list of each pair is taken ``spec.lsh_chunk`` records at
+    a time: its candidates are found, scored, and all but those near the threshold
+    dropped before the next chunk, so memory stays bounded however many pairs are
+    compared.
+    """
     spec = spec or MatchSpec()
     start = time.perf_counter()
     if len(lists) < 2:
         raise ValueError("matching needs at least two lists")
     _check_compatible(lists)
-    part_bits = EncodingSpec.from_dict(lists[0].spec).part_bits
-    edges: list[tuple[float, int, int, int, int]] = []  # score, list i, row, list j, row
+    enc_spec = EncodingSpec.from_dict(lists[0].spec)
+    part_bits = enc_spec.part_bits
+    parts = [_PackedParts.of(lst, part_bits) for lst in lists]
+    edge_parts: list[tuple[np.ndarray, ...]] = []  # score, list i, row, list j, row
     report_pairs: list[dict[str, Any]] = []
     near = spec.threshold - spec.ambiguity_margin
     for i in range(len(lists)):
         for j in range(i + 1, len(lists)):
-            a, b = lists[i].bits, lists[j].bits
-            n_pairs = a.shape[0] * b.shape[0]
-            use_lsh = spec.blocking == "lsh" or (spec.blocking == "auto" and n_pairs > spec.max_full_pairs)
+            n_a, n_b = len(lists[i].ids), len(lists[j].ids)
+            use_lsh = spec.blocking == "lsh" or (spec.blocking == "auto" and n_a * n_b > spec.max_full_pairs)
+            bands = np.zeros(len(BANDS) - 1, dtype=np.int64)
+            kept_x: list[np.ndarray] = []
+            kept_y: list[np.ndarray] = []
+            kept_s: list[np.ndarray] = []
+            left_out = 0
             if use_lsh:
-                # candidates from the identity part, which every record has
-                ia, ib = candidate_pairs(a, b, part_bits, spec, spec.seed + 1000 * i + j)
-                scores = scores_pairs(a, b, ia, ib, part_bits, spec.missing_date_penalty)
-                compared = int(len(ia))
+                compared = 0
+                indexes = lsh_indexes(parts[i], parts[j], spec, spec.seed + 1000 * i + j)
+                left_out = sum(ix.buckets_left_out for ix in indexes)
+                for x, y in lsh_candidate_chunks(indexes, n_a, n_b, spec.lsh_chunk):
+                    scores = _score_packed(parts[i], parts[j], x, y, spec.missing_date_penalty)
+                    compared += len(x)
+                    bands += _band_counts(scores)
+                    keep = scores >= near
+                    kept_x.append(x[keep])
+                    kept_y.append(y[keep])
+                    kept_s.append(scores[keep])
+                del indexes
             else:
+                a = np.unpackbits(lists[i].packed_bits(), axis=1, count=enc_spec.output_bits)
+                b = np.unpackbits(lists[j].packed_bits(), axis=1, count=enc_spec.output_bits)
                 full = scores_all(a, b, part_bits, spec.missing_date_penalty)
                 compared = int(full.size)
                 ia, ib = np.nonzero(full >= min(near, BANDS[1]))
                 scores = full[ia, ib]
-                # the report's lowest band counts every pair below 0.5 without listing them
-            keep = scores >= near
-            kept = [(float(s), int(x), int(y)) for s, x, y in zip(scores[keep], ia[keep], ib[keep], strict=True)]
-            ambiguous_a, ambiguous_b = _ambiguous(kept, spec.ambiguity_margin)
-            linkable = 0
-            for s, x, y in kept:
-                if s >= spec.threshold:
-                    linkable += 1
-                    if x not in ambiguous_a and y not in ambiguous_b:
-                        edges.append((s, i, x, j, y))
-            bands = _band_counts(scores)
-            if not use_lsh:
-                bands[f"{BANDS[0]:.2f}-{BANDS[1]:.2f}"] = compared - int(len(scores))
-            report_pairs.append({
+                bands += _band_counts(scores)
+                # the lowest band counts every pair below 0.5 without listing them
+                bands[0] += compared - int(len(scores))
+                keep = scores >= near
+                kept_x.append(ia[keep])
+                kept_y.append(ib[keep])
+                kept_s.append(scores[keep])
+            kx = np.concatenate(kept_x).astype(np.int64)
+            ky = np.concatenate(kept_y).astype(np.int64)
+            ks = np.concatenate(kept_s)
+            ambiguous_a = _ambiguous_rows(kx, ks, spec.ambiguity_margin)
+            ambiguous_b = _ambiguous_rows(ky, ks, spec.ambiguity_margin)
+            linkable = ks.astype(np.float64) >= spec.threshold
+            edge = linkable & ~np.isin(kx, ambiguous_a) & ~np.isin(ky, ambiguous_b)
+            edge_parts.append((ks[edge].astype(np.float64), np.full(int(edge.sum()), i), kx[edge],
+                               np.full(int(edge.sum()), j), ky[edge]))
+            pair_report: dict[str, Any] = {
                 "lists": [lists[i].name, lists[j].name],
                 "blocking": "lsh" if use_lsh else "none",
                 "pairs_compared": compared,
-                "pairs_per_band": bands,
-                "pairs_at_or_above_threshold": linkable,
+                "pairs_per_band": {lab: int(c) for lab, c in zip(_band_labels(), bands, strict=True)},
+                "pairs_at_or_above_threshold": int(linkable.sum()),
                 "records_left_unlinked_as_ambiguous": len(ambiguous_a) + len(ambiguous_b),
-            })
+            }
+            if use_lsh:
+                pair_report["lsh_buckets_left_out_as_too_common"] = left_out
+            report_pairs.append(pair_report)
     # One-to-one across all lists: merge clusters best edge first, never putting two
     # records of one list in the same cluster.
+    es, ei, ex, ej, ey = (np.concatenate([e[k] for e in edge_parts]) for k in range(5))
+    order = np.lexsort((ey, ej, ex, ei, -es))
     parent: dict[tuple[int, int], tuple[int, int]] = {}
     members: dict[tuple[int, int], dict[int, int]] = {}
 
@@ -383,38 +528,38 @@ def match_lists(lists: list[EncodedList], spec: MatchSpec | None = None) -> Matc
         return x
 
     accepted: list[tuple[float, int, int, int, int]] = []
-    for e in sorted(edges, key=lambda e: (-e[0], e[1], e[2], e[3], e[4])):
-        s, i, x, j, y = e
+    for s, i, x, j, y in zip(es[order].tolist(), ei[order].tolist(), ex[order].tolist(), ej[order].tolist(),
+                             ey[order].tolist(), strict=True):
         ra, rb = find((i, x)), find((j, y))
         ma = members.setdefault(ra, {i: x})
         mb = members.setdefault(rb, {j: y})
         if ra == rb:
-            accepted.append(e)
+            accepted.append((s, i, x, j, y))
             continue
         if set(ma) & set(mb):
             continue
         parent[rb] = ra
         ma.update(mb)
         del members[rb]
-        accepted.append(e)
+        accepted.append((s, i, x, j, y))
     names = [lst.name for lst in lists]
     pairs = [MatchedPair(names[i], lists[i].ids[x], names[j], lists[j].ids[y], round(s, 4))
              for s, i, x, j, y in accepted]
     pairs.sort(key=lambda p: (p.list_1, p.list_2, -p.score, p.id_1))
     histories: Counter[tuple[int, ...]] = Counter()
     clusters: list[list[tuple[str, str]]] = []
-    in_cluster: set[tuple[int, int]] = set()
+    in_cluster = [np.zeros(len(lst.ids), dtype=bool) for lst in lists]
     for root, mem in members.items():
         if find(root) != root:
             continue
         pattern = tuple(1 if k in mem else 0 for k in range(len(lists)))
         histories[pattern] += 1
         clusters.append([(names[k], lists[k].ids[r]) for k, r in sorted(mem.items())])
-        in_cluster.update((k, r) for k, r in mem.items())
-    for k, lst in enumerate(lists):
-        singles = sum(1 for r in range(len(lst.ids)) if (k, r) not in in_cluster)
+        for k, r in mem.items():
+            in_cluster[k][r] = True
+    for k in range(len(lists)):
         pattern = tuple(1 if m == k else 0 for m in range(len(lists)))
-        histories[pattern] += singles
+        histories[pattern] += int((~in_cluster[k]).sum())
     table = [dict(zip(names, pat, strict=True)) | {"count": c}
              for pat, c in sorted(histories.items(), reverse=True) if c > 0]
     size_counts = Counter(len(c) for c in clusters)

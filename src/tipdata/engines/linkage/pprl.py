@@ -43,12 +43,14 @@ secrets. No name, date, transliteration or phonetic key is written.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
+import multiprocessing as mp
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -57,7 +59,7 @@ import numpy as np
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from tipdata.engines.names import NORMALISER_VERSION, phonetic_key
+from tipdata.engines.names import NORMALISER_VERSION, BirthDate, phonetic_key
 from tipdata.engines.names.nicknames import is_nickname
 
 from .persons import PersonRecord
@@ -86,6 +88,10 @@ SURNAME_FIELD_RELIABLE: Final[frozenset[str]] = frozenset({"THA", "LAO"})
 
 # The parts of an encoding, in order (see the module docstring).
 PARTS: Final[tuple[str, ...]] = ("identity", "full")
+
+# Bit positions of at most this many distinct features are kept while encoding.
+_POSITION_CACHE_SIZE: Final[int] = 1 << 20
+_NO_POSITIONS: Final[np.ndarray] = np.empty(0, dtype=np.intp)
 
 
 class SecretError(ValueError):
@@ -166,14 +172,37 @@ def _share(total: float, n: int, div: int) -> int:
     return max(1, round(total / max(n, 1) / div))
 
 
-def record_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str, str, int]]:
-    """The (field, feature, number of hash functions) triples of a record's full part.
-
-    The identity part is the same without the ``dob_*`` fields. Plaintext: computed and
-    used only inside the encoding agency.
-    """
+@functools.lru_cache(maxsize=1 << 16)
+def _token_features(token: str, ph: str, div: int, surname_reliable: bool,
+                    spec: EncodingSpec) -> tuple[tuple[str, str, int], ...]:
+    """The features of one name token (cached: names repeat, and this is most of the
+    per-record work of :func:`record_features`)."""
+    if len(token) == 1:
+        return (("initial", token, max(1, spec.k_token // 4)),)
+    # About token_bits positions per token whatever its length: 45 % over the
+    # q-grams of the spelling, 35 % over those of the phonetic key, 20 % on the key
+    # as a whole token. With a fixed number per q-gram a long given name would
+    # outweigh a short family name several times over.
+    grams, ph_grams = _qgrams(token, spec.qgram), _qgrams(ph, spec.qgram)
     feats: list[tuple[str, str, int]] = []
+    k = _share(0.45 * spec.token_bits, len(grams), div)
+    feats.extend(("name_q", g, k) for g in grams)
+    k = _share(0.35 * spec.token_bits, len(ph_grams), div)
+    feats.extend(("name_pq", g, k) for g in ph_grams)
+    feats.append(("name_tok", ph, _share(0.2 * spec.token_bits, 1, div)))
+    if surname_reliable:
+        # Thai and Lao surnames are nearly unique and always go in the family-name
+        # field: worth extra bits (they carry a record whose given name is a nickname).
+        feats.append(("family_tok", ph, spec.k_token))
+    return tuple(feats)
+
+
+def _name_token_keys(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str, str, int, bool]]:
+    """(token, phonetic key, divisor, surname field reliable) of each name token that is
+    encoded: the arguments of :func:`_token_features`."""
+    keys: list[tuple[str, str, int, bool]] = []
     name = record.name
+    reliable = name.nationality in SURNAME_FIELD_RELIABLE
     for position, (token, ph) in enumerate(zip(name.tokens, name.phonetic, strict=True)):
         if position < name.given_count and len(name.tokens) > 1 and is_nickname(token, name.nationality):
             # A nickname in place of the given name (Thai "Lek", Filipino "Jun") would
@@ -181,36 +210,28 @@ def record_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str,
             # surname, date and the rest still meet.
             continue
         div = spec.common_token_divisor if ph in COMMON_TOKENS else 1
-        if len(token) == 1:
-            feats.append(("initial", token, max(1, spec.k_token // 4)))
-            continue
-        # About token_bits positions per token whatever its length: 45 % over the
-        # q-grams of the spelling, 35 % over those of the phonetic key, 20 % on the key
-        # as a whole token. With a fixed number per q-gram a long given name would
-        # outweigh a short family name several times over.
-        grams, ph_grams = _qgrams(token, spec.qgram), _qgrams(ph, spec.qgram)
-        for g in grams:
-            feats.append(("name_q", g, _share(0.45 * spec.token_bits, len(grams), div)))
-        for g in ph_grams:
-            feats.append(("name_pq", g, _share(0.35 * spec.token_bits, len(ph_grams), div)))
-        feats.append(("name_tok", ph, _share(0.2 * spec.token_bits, 1, div)))
-        if position >= name.given_count and name.nationality in SURNAME_FIELD_RELIABLE:
-            # Thai and Lao surnames are nearly unique and always go in the family-name
-            # field: worth extra bits (they carry a record whose given name is a nickname).
-            feats.append(("family_tok", ph, spec.k_token))
-    d = record.birth_date
-    if d is not None:
-        k = spec.k_dob
-        for y in (d.year - 1, d.year, d.year + 1):
-            feats.append(("dob_window", str(y), k // 2))
-        if not d.from_age:
-            feats.append(("dob_year", str(d.year), k))
-            if d.month is not None and not d.is_jan1:
-                feats.append(("dob_month", str(d.month), k // 2))
-                if d.day is not None:
-                    feats.append(("dob_day", str(d.day), k // 2))
-                    pair = "-".join(sorted((f"{d.month:02d}", f"{d.day:02d}")))
-                    feats.append(("dob_daymonth", pair, k))
+        keys.append((token, ph, div, reliable and position >= name.given_count))
+    return keys
+
+
+def _date_features(d: BirthDate, spec: EncodingSpec) -> list[tuple[str, str, int]]:
+    """The features of a birth date (full part only)."""
+    k = spec.k_dob
+    feats = [("dob_window", str(y), k // 2) for y in (d.year - 1, d.year, d.year + 1)]
+    if not d.from_age:
+        feats.append(("dob_year", str(d.year), k))
+        if d.month is not None and not d.is_jan1:
+            feats.append(("dob_month", str(d.month), k // 2))
+            if d.day is not None:
+                feats.append(("dob_day", str(d.day), k // 2))
+                pair = "-".join(sorted((f"{d.month:02d}", f"{d.day:02d}")))
+                feats.append(("dob_daymonth", pair, k))
+    return feats
+
+
+def _other_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str, str, int]]:
+    """The features of sex, nationality and extra fields."""
+    feats: list[tuple[str, str, int]] = []
     if record.sex:
         feats.append(("sex", record.sex, spec.k_sex))
     if record.nationality:
@@ -219,6 +240,21 @@ def record_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str,
         if value:
             for g in _qgrams(value.strip().lower(), spec.qgram):
                 feats.append((f"extra:{field}", g, spec.k_name_qgram))
+    return feats
+
+
+def record_features(record: PersonRecord, spec: EncodingSpec) -> list[tuple[str, str, int]]:
+    """The (field, feature, number of hash functions) triples of a record's full part.
+
+    The identity part is the same without the ``dob_*`` fields. Plaintext: computed and
+    used only inside the encoding agency.
+    """
+    feats: list[tuple[str, str, int]] = []
+    for key in _name_token_keys(record, spec):
+        feats.extend(_token_features(*key, spec))
+    if record.birth_date is not None:
+        feats.extend(_date_features(record.birth_date, spec))
+    feats.extend(_other_features(record, spec))
     return feats
 
 
@@ -231,6 +267,10 @@ class ClkEncoder:
         self.spec = spec or EncodingSpec()
         self._secret = secret
         self._keys: dict[str, bytes] = {}
+        # (field, feature, k) -> bit positions in the identity and the full part
+        self._positions: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = {}
+        # ... and of groups of features: a name token, a birth date, sex and nationality
+        self._group_cache: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         n_out = 2 * self.spec.bits if self.spec.hardening == "balance" else self.spec.bits
         self._permutations = {
             part: np.random.default_rng(
@@ -245,44 +285,158 @@ class ClkEncoder:
             key = self._keys[field] = _field_key(self._secret, field)
         return key
 
+    def _feature_positions(self, field: str, feature: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The bit positions a feature sets in the identity part (none for the birth
+        date) and in the full part. Cached: names, q-grams and date parts repeat, so most
+        records need few new HMACs."""
+        cache_key = (field, feature, k)
+        hit = self._positions.get(cache_key)
+        if hit is not None:
+            return hit
+        if len(self._positions) >= _POSITION_CACHE_SIZE:
+            self._positions.clear()
+        bits = self.spec.bits
+        digest = hmac.digest(self._key(field), feature.encode("utf-8"), "sha256")
+        # keyed double hashing: k positions from two independent 64-bit values; the
+        # identity part takes the first half of the digest, the full part the second,
+        # so the two parts' bits are unrelated
+        identity = _NO_POSITIONS
+        if not field.startswith("dob_"):
+            h1 = int.from_bytes(digest[:8], "big")
+            h2 = int.from_bytes(digest[8:16], "big") | 1
+            identity = np.array([(h1 + i * h2) % bits for i in range(k)], dtype=np.intp)
+        h1 = int.from_bytes(digest[16:24], "big")
+        h2 = int.from_bytes(digest[24:32], "big") | 1
+        full = np.array([(h1 + i * h2) % bits for i in range(k)], dtype=np.intp)
+        hit = self._positions[cache_key] = (identity, full)
+        return hit
+
+    def _group_positions(self, feats: Iterable[tuple[str, str, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The positions a group of features sets in the identity and the full part (a
+        position may appear twice: setting it twice does no harm)."""
+        pos = [self._feature_positions(*f) for f in feats]
+        if not pos:
+            return _NO_POSITIONS, _NO_POSITIONS
+        return np.concatenate([p[0] for p in pos]), np.concatenate([p[1] for p in pos])
+
+    def _cached_group(self, key: tuple[Any, ...], features: Callable[..., Iterable[tuple[str, str, int]]],
+                      *args: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the group ``features(*args)``, cached under ``key``."""
+        hit = self._group_cache.get(key)
+        if hit is None:
+            if len(self._group_cache) >= _POSITION_CACHE_SIZE:
+                self._group_cache.clear()
+            hit = self._group_cache[key] = self._group_positions(features(*args))
+        return hit
+
+    def _record_positions(self, record: PersonRecord) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The positions of a record's features (those of :func:`record_features`), in
+        groups: one per name token, one for the birth date, one for sex and nationality,
+        each cached (names and dates repeat)."""
+        spec = self.spec
+        groups = [self._cached_group(("token", *key), _token_features, *key, spec)
+                  for key in _name_token_keys(record, spec)]
+        if record.birth_date is not None:
+            groups.append(self._cached_group(("date", record.birth_date), _date_features, record.birth_date, spec))
+        if record.extra:
+            groups.append(self._group_positions(_other_features(record, spec)))
+        else:
+            groups.append(self._cached_group(("other", record.sex, record.nationality), _other_features, record, spec))
+        return groups
+
+    def _bloom_batch(self, records: Sequence[PersonRecord]) -> tuple[np.ndarray, np.ndarray]:
+        """The unhardened identity and full Bloom filters of records, as two bool arrays
+        of shape (len(records), ``spec.bits``)."""
+        identity_pos: list[np.ndarray] = []
+        identity_count: list[int] = []
+        full_pos: list[np.ndarray] = []
+        full_count: list[int] = []
+        for record in records:
+            has_date = record.birth_date is not None  # without one the full part stays empty
+            n_id = n_full = 0
+            for ident, full in self._record_positions(record):
+                identity_pos.append(ident)
+                n_id += ident.size
+                if has_date:
+                    full_pos.append(full)
+                    n_full += full.size
+            identity_count.append(n_id)
+            full_count.append(n_full)
+        rows = np.arange(len(records))
+        out = []
+        for pos, count in ((identity_pos, identity_count), (full_pos, full_count)):
+            bf = np.zeros((len(records), self.spec.bits), dtype=bool)
+            if pos:
+                bf[np.repeat(rows, count), np.concatenate(pos)] = True
+            out.append(bf)
+        return out[0], out[1]
+
     def bloom_filters(self, record: PersonRecord) -> dict[str, np.ndarray]:
         """The unhardened Bloom filters of the parts (bool arrays of ``spec.bits``)."""
-        bits = self.spec.bits
-        identity = np.zeros(bits, dtype=bool)
-        full = np.zeros(bits, dtype=bool)
-        has_date = record.birth_date is not None  # without one the full part stays empty
-        for field, feature, k in record_features(record, self.spec):
-            digest = hmac.new(self._key(field), feature.encode("utf-8"), hashlib.sha256).digest()
-            # keyed double hashing: k positions from two independent 64-bit values; the
-            # identity part takes the first half of the digest, the full part the
-            # second, so the two parts' bits are unrelated
-            if not field.startswith("dob_"):
-                h1 = int.from_bytes(digest[:8], "big")
-                h2 = int.from_bytes(digest[8:16], "big") | 1
-                for i in range(k):
-                    identity[(h1 + i * h2) % bits] = True
-            if has_date:
-                h1 = int.from_bytes(digest[16:24], "big")
-                h2 = int.from_bytes(digest[24:32], "big") | 1
-                for i in range(k):
-                    full[(h1 + i * h2) % bits] = True
-        return {"identity": identity, "full": full}
+        identity, full = self._bloom_batch([record])
+        return {"identity": identity[0], "full": full[0]}
 
     def _harden(self, part: str, bf: np.ndarray) -> np.ndarray:
+        """Harden a part's Bloom filters, one per row."""
         if self.spec.hardening == "balance":
-            if not bf.any():
-                return np.zeros(2 * self.spec.bits, dtype=bool)  # an empty part stays empty
-            return np.concatenate([bf, ~bf])[self._permutations[part]]
+            out = np.concatenate([bf, ~bf], axis=1)[:, self._permutations[part]]
+            out[~bf.any(axis=1)] = False  # an empty part stays empty
+            return out
         if self.spec.hardening == "xor_fold":
             half = self.spec.bits // 2
-            return bf[:half] ^ bf[half:]
+            return bf[:, :half] ^ bf[:, half:]
         return bf
+
+    def encode_many(self, records: Sequence[PersonRecord]) -> np.ndarray:
+        """The hardened encodings of records as a bool array (len(records),
+        ``spec.output_bits``): per row the identity part, then the full part."""
+        identity, full = self._bloom_batch(records)
+        return np.concatenate([self._harden("identity", identity), self._harden("full", full)], axis=1)
 
     def encode(self, record: PersonRecord) -> np.ndarray:
         """The hardened encoding as a bool array of ``spec.output_bits``: the identity
         part, then the full part."""
-        bfs = self.bloom_filters(record)
-        return np.concatenate([self._harden(part, bfs[part]) for part in PARTS])
+        return self.encode_many([record])[0]
+
+    def encode_packed(self, records: Sequence[PersonRecord], chunk: int = 10_000) -> np.ndarray:
+        """The encodings of records packed 8 bits to a byte, (len(records),
+        ``spec.output_bits // 8``) uint8, in chunks to bound memory."""
+        out = np.empty((len(records), self.spec.output_bits // 8), dtype=np.uint8)
+        for s in range(0, len(records), chunk):
+            out[s:s + chunk] = np.packbits(self.encode_many(records[s:s + chunk]), axis=1)
+        return out
+
+
+# The parent's records and encoder, inherited by forked workers so that records are not
+# pickled (and each worker's encoder keeps its caches from slice to slice).
+_FORK_JOB: tuple[Sequence[PersonRecord], ClkEncoder] | None = None
+
+
+def _encode_slice(bounds: tuple[int, int]) -> np.ndarray:
+    assert _FORK_JOB is not None
+    records, encoder = _FORK_JOB
+    return encoder.encode_packed(records[bounds[0]:bounds[1]])
+
+
+def encode_records_packed(records: Sequence[PersonRecord], secret: bytes, spec: EncodingSpec | None = None,
+                          *, workers: int = 1, slice_size: int = 20_000) -> np.ndarray:
+    """Encode records, packed (see :meth:`ClkEncoder.encode_packed`), in ``workers``
+    processes. Every record's encoding depends only on the record, the secret and the
+    spec, and the slices are put back in order, so the result is the same for any number
+    of workers. Workers are forked (where the platform can fork; otherwise one process
+    does the work) and inherit the records instead of receiving them pickled."""
+    global _FORK_JOB
+    encoder = ClkEncoder(secret, spec)
+    if workers <= 1 or len(records) <= slice_size or "fork" not in mp.get_all_start_methods():
+        return encoder.encode_packed(records)
+    bounds = [(s, min(s + slice_size, len(records))) for s in range(0, len(records), slice_size)]
+    _FORK_JOB = (records, encoder)
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_encode_slice, bounds, chunksize=1)
+    finally:
+        _FORK_JOB = None
+    return np.concatenate(parts)
 
 
 def pack(bits: np.ndarray) -> str:
@@ -308,12 +462,14 @@ class EncodingResult:
 
 def encode_persons(
     records: Sequence[PersonRecord], secret: bytes, spec: EncodingSpec | None = None,
-    *, list_name: str = "",
+    *, list_name: str = "", workers: int = 1,
 ) -> EncodingResult:
-    """Encode records into the encoding document written to an ENC file."""
+    """Encode records into the encoding document written to an ENC file (``workers``:
+    processes to use; the document is the same for any number)."""
     start = time.perf_counter()
     encoder = ClkEncoder(secret, spec)
-    encodings = {r.id: pack(encoder.encode(r)) for r in records}
+    packed = encode_records_packed(records, secret, encoder.spec, workers=workers)
+    encodings = {r.id: base64.b64encode(row.tobytes()).decode("ascii") for r, row in zip(records, packed, strict=True)}
     doc = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
