@@ -192,16 +192,17 @@ def case_victim_names(cases: list[Case], membership: Membership) -> dict[int, st
     if not may_see_identifiers(membership):
         return {}
     names: dict[int, str] = {}
-    links = (CasePerson.objects.filter(case__in=cases, role=PersonRole.VICTIM).select_related("person")
-             .only("case_id", "person__public_id", "person__wrapped_data_key", "person__org_key_id", "person__sealed"))
-    for link in links:
-        person = link.person
-        if person.wrapped_data_key is None:
-            names[link.case_id] = "[erased]"
+    # Only the two sealed names are fetched (JSON key lookups in SQL), not whole persons.
+    links = CasePerson.objects.filter(case_id__in=[c.pk for c in cases], role=PersonRole.VICTIM).values_list(
+        "case_id", "person__public_id", "person__wrapped_data_key", "person__org_key_id",
+        "person__sealed__prs_first_name", "person__sealed__prs_second_name")
+    for case_id, public_id, wrapped, org_key_id, first, second in links:
+        if wrapped is None:
+            names[case_id] = "[erased]"
             continue
-        key = data_key_open(wrapped=bytes(person.wrapped_data_key), org_key_id=person.org_key_id,
-                            record_ref=f"person:{person.public_id}")
-        plain = open_values({k: v for k, v in person.sealed.items() if k in ("prs_first_name", "prs_second_name")},
-                            key=key, record_ref=f"person:{person.public_id}")
-        names[link.case_id] = " ".join(p for p in (plain.get("prs_first_name"), plain.get("prs_second_name")) if p)
+        ref = f"person:{public_id}"
+        sealed = {k: v for k, v in (("prs_first_name", first), ("prs_second_name", second)) if v}
+        plain = open_values(sealed, key=data_key_open(wrapped=bytes(wrapped), org_key_id=org_key_id, record_ref=ref),
+                            record_ref=ref)
+        names[case_id] = " ".join(p for p in (plain.get("prs_first_name"), plain.get("prs_second_name")) if p)
     return names
