@@ -5,3 +5,8 @@ class CasesConfig(AppConfig):
     name = "tipdata.cases"
     label = "cases"
     verbose_name = "Case records"
+
+    def ready(self) -> None:
+        from tipdata.cases.lookups import register
+
+        register()
