@@ -76,7 +76,7 @@ class MatchSpec:
     lsh_rows_identity: int = 6  # ... values per band on the identity parts
     lsh_rows_full: int = 5  # ... and on the full parts
     lsh_max_bit_share: float = 0.2  # ... positions set in more records than this are left out
-    lsh_max_bucket: int = 200  # ... a band value shared by more records of either list is no evidence
+    lsh_max_bucket: int = 10  # ... a band value shared by more records of either list is no evidence
     lsh_chunk: int = 20_000  # ... records of the first list whose candidates are found and scored at once
     seed: int = 1
 
@@ -298,45 +298,63 @@ def _band_keys(x: np.ndarray, n_bits: int, perms: list[np.ndarray], bin_bits: in
     """MinHash LSH band keys of packed rows, (bands, rows of x); 0 = a band of empty bins.
 
     One-permutation MinHash: per permutation, the bits are cut into bins of ``bin_bits``
-    and each bin's value is the position of its first set bit (-1: none). ``rows``
-    consecutive values make a band; the key packs value + 1 of each in ``width`` bits.
+    and each bin's value is the position of its first set bit (none: empty). ``rows``
+    consecutive values make a band; its key packs 1 + each value (0: empty) in ``width``
+    bits. Worked out on the bits transposed (a bin's positions are then whole rows to
+    copy) with each bin's bits as one word, whose trailing zeros are the first set bit.
     """
+    if bin_bits > 64:
+        raise ValueError(f"lsh bin_bits must be at most 64, got {bin_bits}")
     n_bins = len(perms[0]) // bin_bits
     n_values = len(perms) * n_bins
     n_bands = n_values // rows
     width = int(bin_bits).bit_length()
     if rows * width > 62:
         raise ValueError(f"lsh rows x bits per value must fit 62 bits (rows {rows}, bin_bits {bin_bits})")
-    dtype = np.uint32 if rows * width <= 32 else np.int64
-    shifts = np.arange(rows, dtype=np.int64) * width
+    dtype: type[np.unsignedinteger[Any]] = np.uint32 if rows * width <= 32 else np.uint64
+    word: type[np.unsignedinteger[Any]] = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
+                                                if np.iinfo(t).bits >= bin_bits)
+    shifts = (np.arange(rows, dtype=dtype) * dtype(width))[None, :, None]
     keys = np.empty((n_bands, x.shape[0]), dtype=dtype)
     for s in range(0, x.shape[0], chunk):
-        xb = np.unpackbits(x[s:s + chunk], axis=1, count=n_bits)
-        c = xb.shape[0]
-        sig = np.empty((c, n_values), dtype=np.int64)
+        xt = np.unpackbits(np.ascontiguousarray(x[s:s + chunk].T), axis=0, count=n_bits)  # (n_bits, c)
+        c = xt.shape[1]
+        values = np.empty((n_values, c), dtype=dtype)  # 1 + first set bit of each bin, 0: empty
         for k, perm in enumerate(perms):
-            block = xb[:, perm[:n_bins * bin_bits]].reshape(c, n_bins, bin_bits).astype(bool)
-            first = np.argmax(block, axis=2)
-            first[~block.any(axis=2)] = -1
-            sig[:, k * n_bins:(k + 1) * n_bins] = first
-        values = (sig[:, :n_bands * rows] + 1).reshape(c, n_bands, rows)
-        keys[:, s:s + c] = (values << shifts).sum(axis=2).T.astype(dtype)
+            g = xt[perm[:n_bins * bin_bits]].reshape(n_bins, bin_bits, c)
+            w = np.zeros((n_bins, c), dtype=word)
+            for i in range(bin_bits):
+                w |= g[:, i, :].astype(word) << word(i)
+            lowest = w & (~w + word(1))
+            values[k * n_bins:(k + 1) * n_bins] = np.where(w == 0, 0, np.bitwise_count(lowest - word(1)) + 1)
+        keys[:, s:s + c] = (values[:n_bands * rows].reshape(n_bands, rows, c) << shifts).sum(axis=1, dtype=dtype)
     return keys
 
 
 @dataclass
 class _BandIndex:
-    """LSH band keys of two lists' parts, the second list's sorted per band for lookup."""
+    """For each LSH band and each row of the first list, where the rows of the second
+    list with the same key are: ``b_order[band][start : start + count]``."""
 
-    a: np.ndarray  # (bands, n_a) keys of the first list's rows; 0 = no key, or a bucket too big
-    b_sorted: np.ndarray  # (bands, n_b) the second list's keys, sorted within each band
-    b_order: np.ndarray  # (bands, n_b) the row of each sorted key
+    start: np.ndarray  # (bands, n_a)
+    count: np.ndarray  # (bands, n_a); 0: no key, or a bucket too big
+    b_order: np.ndarray  # (bands, n_b) rows of the second list, grouped by key
     buckets_left_out: int  # band values shared by more than max_bucket records of a list
+
+
+def _sort_rows_by_key(keys: np.ndarray) -> np.ndarray:
+    """Row numbers in the order of their keys (ties in any order)."""
+    if keys.dtype == np.uint32 and len(keys) < 2**32:
+        # key and row in one 64-bit value: a plain sort is several times faster than argsort
+        packed = (keys.astype(np.uint64) << np.uint64(32)) | np.arange(len(keys), dtype=np.uint64)
+        packed.sort()
+        return (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    return np.argsort(keys)
 
 
 def _band_index(a: np.ndarray, b: np.ndarray, n_bits: int, *, permutations: int, bin_bits: int, rows: int,
                 max_bit_share: float, max_bucket: int, seed: int) -> _BandIndex | None:
-    """Band keys of packed parts ``a`` and ``b`` (None: too few usable bit positions).
+    """The LSH index of packed parts ``a`` and ``b`` (None: too few usable bit positions).
 
     Bit positions set in more than ``max_bit_share`` of all records (the bits of "F",
     of a nationality, of "Nguyen") are left out first: they make unrelated records
@@ -356,39 +374,55 @@ def _band_index(a: np.ndarray, b: np.ndarray, n_bits: int, *, permutations: int,
     perms = [allowed[rng.permutation(len(allowed))] for _ in range(permutations)]
     ka = _band_keys(a, n_bits, perms, bin_bits, rows)
     kb = _band_keys(b, n_bits, perms, bin_bits, rows)
-    b_order = np.empty(kb.shape, dtype=np.uint32 if b.shape[0] < 2**32 else np.int64)
+    n_b = b.shape[0]
+    count_type = next(t for t in (np.uint8, np.uint16, np.uint32, np.int64) if np.iinfo(t).max >= max_bucket)
+    start = np.zeros(ka.shape, dtype=np.uint32 if n_b < 2**32 else np.int64)
+    count = np.zeros(ka.shape, dtype=count_type)
+    b_order = np.empty(kb.shape, dtype=np.uint32 if n_b < 2**32 else np.int64)
     left_out = 0
-    for k in range(kb.shape[0]):
-        order = np.argsort(kb[k], kind="stable")
-        b_order[k] = order
-        kb[k] = kb[k][order]
-        in_b = np.searchsorted(kb[k], ka[k], side="right") - np.searchsorted(kb[k], ka[k], side="left")
-        values, inverse, counts = np.unique(ka[k], return_inverse=True, return_counts=True)
-        too_big = (ka[k] != 0) & (in_b > 0) & ((counts[inverse] > max_bucket) | (in_b > max_bucket))
-        if too_big.any():
-            left_out += len(np.unique(ka[k][too_big]))
-            ka[k][too_big] = 0
-    return _BandIndex(ka, kb, b_order, left_out)
+    for k in range(ka.shape[0]):
+        # both lists' keys sorted together: each key's run holds its rows of both lists
+        both = np.concatenate([kb[k], ka[k]])
+        order = _sort_rows_by_key(both)
+        key = both[order]
+        in_b = order < n_b
+        b_order[k] = order[in_b]
+        runs = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        run_len = np.diff(np.r_[runs, len(key)])
+        run_b = np.add.reduceat(in_b.astype(np.int64), runs)
+        run_start = np.cumsum(run_b) - run_b  # where the run's rows of b begin in b_order
+        run_a = run_len - run_b
+        too_big = (key[runs] != 0) & (run_a > 0) & (run_b > 0) & ((run_a > max_bucket) | (run_b > max_bucket))
+        left_out += int(too_big.sum())
+        usable = (key[runs] != 0) & ~too_big
+        run_of = np.repeat(np.arange(len(runs)), run_len)[~in_b]  # the run of each row of a, in sorted order
+        rows_a = order[~in_b] - n_b
+        start[k, rows_a] = run_start[run_of]
+        count[k, rows_a] = np.where(usable[run_of], run_b[run_of], 0)
+    return _BandIndex(start, count, b_order, left_out)
 
 
-def _band_pairs(index: _BandIndex, start: int, stop: int, n_b: int) -> list[np.ndarray]:
-    """Pairs (as a * n_b + b) of rows start..stop-1 of the first list with rows of the
+def _band_pairs(index: _BandIndex, first: int, stop: int, n_b: int) -> list[np.ndarray]:
+    """Pairs (as a * n_b + b) of rows first..stop-1 of the first list with rows of the
     second that share a band key."""
     found: list[np.ndarray] = []
-    rows = np.arange(start, stop, dtype=np.int64)
-    for k in range(index.a.shape[0]):
-        ka = index.a[k, start:stop]
-        kb = index.b_sorted[k]
-        left = np.searchsorted(kb, ka, side="left")
-        counts = np.where(ka == 0, 0, np.searchsorted(kb, ka, side="right") - left)
+    rows = np.arange(first, stop, dtype=np.int64)
+    for k in range(index.start.shape[0]):
+        counts = index.count[k, first:stop].astype(np.int64)
         total = int(counts.sum())
         if total == 0:
             continue
-        # positions left[i] .. left[i] + counts[i] - 1 of every row, without a Python loop
-        starts = np.repeat(left - (np.cumsum(counts) - counts), counts)
+        # positions start[i] .. start[i] + counts[i] - 1 of every row, without a Python loop
+        starts = np.repeat(index.start[k, first:stop].astype(np.int64) - (np.cumsum(counts) - counts), counts)
         offsets = np.arange(total, dtype=np.int64) + starts
         found.append(np.repeat(rows, counts) * n_b + index.b_order[k][offsets].astype(np.int64))
     return found
+
+
+def _unique(x: np.ndarray) -> np.ndarray:
+    """Sorted unique values (np.unique on large int64 arrays is many times slower)."""
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
 def lsh_indexes(a: _PackedParts, b: _PackedParts, spec: MatchSpec, seed: int) -> list[_BandIndex]:
@@ -412,7 +446,7 @@ def lsh_candidate_chunks(indexes: list[_BandIndex], n_a: int, n_b: int,
     for start in range(0, n_a, chunk):
         stop = min(start + chunk, n_a)
         found = [p for ix in indexes for p in _band_pairs(ix, start, stop, n_b)]
-        keys = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        keys = _unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
         yield keys // n_b, keys % n_b
 
 
@@ -435,7 +469,7 @@ def _ambiguous_rows(rows: np.ndarray, scores: np.ndarray, margin: float) -> np.n
     head = np.nonzero(np.r_[True, r[1:] != r[:-1]])[0]  # each row's best candidate
     nxt = np.minimum(head + 1, len(r) - 1)
     second = (head + 1 < len(r)) & (r[nxt] == r[head])
-    return np.unique(r[head][second & (np.abs(sc[head] - sc[nxt]) < margin)])
+    return _unique(r[head][second & (np.abs(sc[head] - sc[nxt]) < margin)])
 
 
 def match_lists(lists: list[EncodedList], spec: MatchSpec | None = None) -> MatchResult:
