@@ -44,8 +44,9 @@ from tipdata.engines.names import (
 )
 
 from .features import (
-    DATE_FUNCTION,
     NAME_FUNCTION,
+    add_blocking_keys,
+    date_level_sql,
     make_comparison_functions,
     parse_name_string,
     person_rows,
@@ -68,6 +69,11 @@ class DedupeSpec:
     seed: int = 20240611
     m_floor: float = 0.01  # no level is treated as impossible for a true match (typos happen)
     em_min_pairs: int = 50  # fewer same-birth-date pairs than this: m values are not trained
+    em_max_pairs: float = 5e5  # more same-birth-date pairs than this: EM on a sample of them
+    # A blocking key shared by more records than this is narrowed (features.add_blocking_keys).
+    # None: automatic, block_budget / records between 20 and 100 (see block_size_for).
+    max_block_size: int | None = None
+    block_budget: float = 5e6
     prior_min_matches: float = 0.5  # the prior never assumes fewer matching pairs than this
     u_max_correction: float = 0.7  # u lowered for the matches among the random pairs to no less than this share
     one_to_one: bool = False  # for linkage: keep each record in at most one pair
@@ -193,10 +199,10 @@ def _comparisons(
 
     levels: dict[str, list[tuple[str, str]]] = {}
 
-    def custom(col: str, fn: str, table: Sequence[tuple[str, str]]) -> Any:
+    def custom(col: str, expr: str, table: Sequence[tuple[str, str]]) -> Any:
         lv: list[Any] = [cll.CustomLevel(f"{col}_l IS NULL OR {col}_r IS NULL").configure(is_null_level=True)]
         for i, (slug, _desc) in enumerate(table[:-1]):
-            lv.append(cll.CustomLevel(f"{fn}({col}_l, {col}_r) = {i}", label_for_charts=slug))
+            lv.append(cll.CustomLevel(f"({expr}) = {i}", label_for_charts=slug))
         lv.append(cll.ElseLevel().configure(label_for_charts=table[-1][0]))
         if col == "dob":
             lv = [lv[0]] + [x.configure(fix_m_probability=True) for x in lv[1:]]
@@ -206,8 +212,8 @@ def _comparisons(
                                    comparison_description=col).configure(m_probabilities=m)
 
     comps = [
-        custom("name", NAME_FUNCTION, NAME_LEVELS),
-        custom("dob", DATE_FUNCTION, DATE_LEVELS),
+        custom("name", f"{NAME_FUNCTION}(name_l, name_r)", NAME_LEVELS),
+        custom("dob", date_level_sql(), DATE_LEVELS),
         cl.ExactMatch("sex").configure(m_probabilities=DEFAULT_M["sex"]),
         cl.ExactMatch("nationality").configure(m_probabilities=DEFAULT_M["nationality"]),
     ]
@@ -221,15 +227,25 @@ def _comparisons(
 
 
 def _blocking_rules(extra_fields: Sequence[str]) -> list[Any]:
+    """Candidate pairs: records sharing a rare name word (either of their two rarest,
+    both ways), the name written as one word, the whole name, the full birth date and
+    sex, or a common name word and the day and month of birth; keys shared by too many
+    records are narrowed first (features.add_blocking_keys), so that on a small file
+    these are the plain name words and dates and on a large one the pairs stay few."""
     from splink import block_on
 
     rules: list[Any] = [
-        block_on("name_blk1"),
-        block_on("name_blk2"),
-        "l.name_blk1 = r.name_blk2",
-        "l.name_blk2 = r.name_blk1",
-        block_on("name_concat"),
-        block_on("dob_ymd", "sex"),
+        block_on("blk_tok1"),
+        block_on("blk_tok2"),
+        "l.blk_tok1 = r.blk_tok2",
+        "l.blk_tok2 = r.blk_tok1",
+        block_on("blk_concat"),
+        block_on("blk_dob"),
+        block_on("blk_full"),
+        block_on("blk_md1"),
+        block_on("blk_md2"),
+        "l.blk_md1 = r.blk_md2",
+        "l.blk_md2 = r.blk_md1",
     ]
     for f in extra_fields:
         rules.append(block_on(f, "dob_year"))
@@ -274,6 +290,22 @@ def _db_api(backend: Backend, functions: dict[str, Any], spark_session: Any = No
 LinkType = Literal["dedupe_only", "link_only"]
 
 
+def block_size_for(n_records: int, spec: DedupeSpec) -> int:
+    """The largest block a blocking key may make before it is narrowed.
+
+    ``spec.max_block_size`` if set; otherwise 100 records on files of up to 50,000
+    records (no key of a single organisation's file comes near: its blocking is the
+    plain name words and dates), falling as ``block_budget / n_records`` to 20 records
+    from 250,000 on. The candidate pairs then grow about linearly with the file (a
+    national file of a million persons has about 15 million, not billions), at the cost
+    of pairs with a very common name and a birth year that is unknown or not the same:
+    pairs that on such a file are namesakes about as often as duplicates.
+    """
+    if spec.max_block_size is not None:
+        return spec.max_block_size
+    return int(min(100, max(20, spec.block_budget / max(n_records, 1))))
+
+
 def _train_and_predict(
     frames: list[Any], link_type: LinkType, spec: DedupeSpec, frequencies: TokenFrequencies,
     spark_session: Any = None,
@@ -296,6 +328,8 @@ def _train_and_predict_quiet(
     import pandas as pd
     from splink import Linker, SettingsCreator, block_on
 
+    all_rows = [r for f in frames for r in f]
+    add_blocking_keys(all_rows, block_size_for(len(all_rows), spec))
     db_api = _db_api(spec.backend, make_comparison_functions(frequencies), spark_session)
     comparisons, levels = _comparisons(
         spec.extra_fields, name_m_from_data([r for f in frames for r in f], frequencies)
@@ -330,9 +364,15 @@ def _train_and_predict_quiet(
         notes.append(f"m probabilities not trained: {n_train} pairs with the same birth date "
                      f"(at least {spec.em_min_pairs} needed); the documented defaults are used")
     else:
-        note = _em_or_keep(linker, block_on("dob"))
+        # Beyond em_max_pairs (a national file has tens of millions of same-date pairs)
+        # EM runs on Splink's hash sample of them: the m values need no more.
+        sample = spec.em_max_pairs if n_train > spec.em_max_pairs else None
+        note = _em_or_keep(linker, block_on("dob"), sample)
         if note:
             notes.append(note)
+        elif sample:
+            notes.append(f"m probabilities trained on a sample of about {sample:.0f} of the {n_train} "
+                         "pairs with the same birth date")
     _floor_m(linker, spec.m_floor)
     predictions = linker.inference.predict(threshold_match_probability=None)
     df = _with_estimated_prior(linker, predictions, n_pairs, spec, notes)
@@ -350,7 +390,7 @@ def _pairs_sharing(frames: list[Any], column: str, link_type: LinkType) -> int:
     return sum(n * counts[-1].get(v, 0) for v, n in counts[0].items())
 
 
-def _em_or_keep(linker: Any, rule: Any) -> str | None:
+def _em_or_keep(linker: Any, rule: Any, max_pairs: float | None = None) -> str | None:
     """Train m by EM on ``rule``; if that fails, leave the model exactly as it was.
 
     Splink's EM session removes the comparisons used by the blocking rule from the
@@ -362,7 +402,7 @@ def _em_or_keep(linker: Any, rule: Any) -> str | None:
     saved = settings.core_model_settings.copy()
     try:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, populate_probability_two_random_records_match_from_trained_values=False
+            rule, populate_probability_two_random_records_match_from_trained_values=False, max_pairs=max_pairs
         )
     except Exception as exc:  # too few or too uniform pairs: keep the default m values
         settings.core_model_settings = saved

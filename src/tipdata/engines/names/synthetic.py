@@ -12,6 +12,7 @@ Public API:
 - :func:`name_variant` (name, rng) -> dict of ``given_name``, ``family_name``, ``full_name``
   as another agency would write the same person
 - :func:`date_variant`, :func:`make_person`, :func:`make_benchmark`
+- :func:`make_dedupe_benchmark`: one organisation's file with persons recorded twice
 """
 
 from __future__ import annotations
@@ -516,3 +517,67 @@ def make_benchmark(n_per_agency: int = 600, overlap: float = 0.4, seed: int = 7,
         if p.person_id in shared_ids:
             truth.add((id_a_of[p.person_id], rid))
     return Benchmark(rows_a, rows_b, truth, seed)
+
+
+@dataclass
+class DedupeBenchmark:
+    """One organisation's person file (rows as dicts) in which some persons appear twice,
+    and the true duplicate pairs (``id_1 < id_2``)."""
+
+    rows: list[dict[str, str]]
+    truth: set[tuple[str, str]] = field(default_factory=set)
+    n_persons: int = 0
+    seed: int = 0
+
+
+def make_dedupe_benchmark(n_records: int = 10_000, duplicate_share: float = 0.1, seed: int = 7,
+                          reference_year: int = 2024) -> DedupeBenchmark:
+    """A single organisation's file of ``n_records`` rows in which ``duplicate_share`` of
+    the persons were recorded twice.
+
+    The first record of a person is written as agency A of :func:`make_benchmark` writes
+    (often romanised as the person gives it, sometimes in script, one in ten dates with a
+    problem); the second as another caseworker would write it months later
+    (:func:`name_variant`, :func:`date_variant`, now and then sex or nationality left
+    blank). Names come from the same small tables as everywhere in this module, with no
+    redrawing of namesakes: on a large file many *different* persons share a name, sex,
+    nationality and birth year - far more than in a real population of that size - and
+    these namesakes are part of what a deduplication has to tell apart. Ids are
+    ``P`` + seven digits in random order (so the order of the file says nothing).
+    """
+    if n_records < 2:
+        raise ValueError("n_records must be at least 2")
+    if not 0.0 <= duplicate_share <= 1.0:
+        raise ValueError("duplicate_share must be between 0 and 1")
+    rng = random.Random(seed)
+    n_persons = int(round(n_records / (1.0 + duplicate_share)))
+    n_dup = n_records - n_persons
+    people = [make_person(i, rng) for i in range(n_persons)]
+    twice = set(rng.sample(range(n_persons), n_dup))
+    ids = [f"P{k:07d}" for k in rng.sample(range(10 ** max(7, len(str(n_records)))), n_records)]
+    rows: list[dict[str, str]] = []
+    truth: set[tuple[str, str]] = set()
+
+    def first_record(p: SyntheticPerson, rid: str) -> dict[str, str]:
+        fields = name_variant(p.name, rng, script_share=0.3) if rng.random() < 0.5 else p.name.canonical_fields()
+        d = p.birth_date.isoformat() if rng.random() > 0.1 else \
+            date_variant(p.birth_date, rng, nationality=p.nationality, reference_year=reference_year)["birth_date"]
+        return {"id": rid, **fields, "sex": p.sex if rng.random() > 0.03 else "", "birth_date": d,
+                "nationality": p.nationality if rng.random() > 0.05 else "", "age": "", "age_year": ""}
+
+    k = 0
+    for i, p in enumerate(people):
+        rows.append(first_record(p, ids[k]))
+        k += 1
+        if i in twice:
+            fields = name_variant(p.name, rng, script_share=0.15)
+            dv = date_variant(p.birth_date, rng, nationality=p.nationality, reference_year=reference_year)
+            rid = ids[k]
+            k += 1
+            rows.append({"id": rid, **fields, "sex": p.sex if rng.random() > 0.05 else "",
+                         "birth_date": dv["birth_date"], "nationality": p.nationality if rng.random() > 0.1 else "",
+                         "age": dv["age"], "age_year": str(reference_year) if dv["age"] else ""})
+            a, b = rows[-2]["id"], rid
+            truth.add((min(a, b), max(a, b)))
+    rng.shuffle(rows)
+    return DedupeBenchmark(rows, truth, n_persons, seed)
