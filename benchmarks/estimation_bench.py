@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import scipy
+from machine import describe
 
 from tipdata.engines.estimation import estimate_population, load_reference, search_all_models
 
@@ -40,6 +41,7 @@ R_NOTE = (
 
 def machine() -> dict[str, Any]:
     return {
+        "description": describe(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "cpu_count": os.cpu_count(),
@@ -124,10 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, indent=2))
         return 0
     m = out["machine"]
-    print(
-        f"machine: {m['platform']}, {m['processor']}, {m['cpu_count']} CPUs, "
-        f"Python {m['python']}, numpy {m['numpy']}, scipy {m['scipy']}"
-    )
+    print(f"machine: {m['description']}; numpy {m['numpy']}, scipy {m['scipy']}")
+    print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
     for r in out["results"]:
         print()
         print(r["task"])
