@@ -17,6 +17,13 @@ A record whose best two candidates in another list score within ``ambiguity_marg
 of each other (two namesakes, say, one of them without a date) is linked to neither:
 guessing would add a false link as often as a true one.
 
+At scale (a million records a list) the hub keeps the encodings packed, builds the LSH
+index once per pair of lists, leaves out LSH buckets shared by more than
+``lsh_max_bucket`` records of either list (they cannot tell their records apart, and
+their pairs grow with the square of the lists), and finds and scores candidates
+``lsh_chunk`` records of the first list at a time, keeping only pairs near the
+threshold; memory is the index and the lists, not the pairs.
+
 The result is the matched pairs, a capture-history table (one 0/1 column per list and a
 count, the input of multiple systems estimation) and a report of pair counts per score
 band, which holds no record-level data.

@@ -35,6 +35,10 @@ Hardening, on by default (see docs/decisions/0004-pprl-encoding.md):
   disagreement apart, and with fewer bits a *different* common family name (Kim / Phan)
   counted for too little; on the benchmark and the demo data it cost accuracy.
 
+The encoder hashes each distinct feature once and keeps its bit positions (names, dates
+and q-grams repeat across records), and sets the bits of many records at once; the
+result is the same as hashing every feature of every record one by one.
+
 The encoding file holds the record ids, the encodings, the non-secret spec and a key
 check value (an HMAC of a constant) so that the hub can refuse files made with different
 secrets. No name, date, transliteration or phonetic key is written.
