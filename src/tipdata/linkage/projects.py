@@ -83,7 +83,7 @@ def project_match(*, project: LinkageProject, actor: Any) -> LinkageProject:
         for participant in ready:
             path = Path(tmp) / f"{participant.organisation.slug}.enc"
             path.write_text(json.dumps(participant.encodings))
-            lists.append(load_encodings(path, taken))
+            lists.append(load_encodings(path, taken, packed=True))
         try:
             result = match_lists(lists, MatchSpec(threshold=project.threshold))
         except EncodingFileError as exc:

@@ -155,7 +155,7 @@ def match_main(argv: Sequence[str] | None = None) -> int:
         return 2
     taken: set[str] = set()
     try:
-        lists = [load_encodings(p, taken) for p in args.encodings]
+        lists = [load_encodings(p, taken, packed=True) for p in args.encodings]
         result = match_lists(lists, MatchSpec(threshold=args.threshold, blocking=args.blocking))
     except EncodingFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
