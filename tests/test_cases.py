@@ -299,3 +299,38 @@ def test_a_list_page_with_names_is_an_audited_read(make_org: Any, make_user: Any
     page = client.get("/cases/").content.decode()
     assert NAME not in page and case.reference in page
     assert AuditEvent.objects.filter(actor=officer, action__in=["case.list_identified", "case.search_by_name"]).count() == 0
+
+
+def test_a_search_by_name_leaves_the_name_nowhere_in_the_database(make_org: Any, make_user: Any, client: Any) -> None:
+    """The words searched for are not kept in the session table (signed, not encrypted)."""
+    org = make_org()
+    worker = make_user(org, "caseworker", username="searcher")
+    _case(org, worker)
+    client.post("/login/", {"username": "searcher", "password": PASSWORD})
+    assert NAME in client.post("/cases/", {"name": "Chhorvivorn"}).content.decode()
+    client.get(f"/cases/{Case.objects.get().public_id}/")
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
+            dump = repr(cursor.fetchall())
+            assert "Chhorvivorn" not in dump and NAME not in dump, table
+    from django.contrib.sessions.models import Session
+
+    assert all("case_search" not in s.get_decoded() for s in Session.objects.all())
+
+
+def test_the_pager_of_a_search_posts_the_criteria_again(make_org: Any, make_user: Any, client: Any) -> None:
+    org = make_org()
+    worker = make_user(org, "supervisor", username="pager")
+    for i in range(27):
+        _case(org, worker, id_number=f"N{i:07d}")
+    _case(org, worker, first="Bopha", second="Sok", id_number="K998877")
+    client.post("/login/", {"username": "pager", "password": PASSWORD})
+    first = client.post("/cases/", {"name": NAME}).content.decode()
+    assert "27 cases" in first and first.count(f"<td>{NAME} Chhorvivorn</td>") == 25
+    assert 'name="page" value="2"' in first and f'name="name" value="{NAME}"' in first
+    second = client.post("/cases/", {"name": NAME, "page": "2"}).content.decode()
+    assert second.count(f"<td>{NAME} Chhorvivorn</td>") == 2 and "Bopha" not in second
+    # The plain list pages by GET and shows everyone.
+    assert "28 cases" in client.get("/cases/").content.decode()
+    assert "2 / 2" in client.get("/cases/?page=2").content.decode()

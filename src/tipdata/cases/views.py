@@ -87,18 +87,20 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     if membership is None or not (role_has(membership.role, Permission.CASE_VIEW_OWN) or role_has(membership.role, Permission.DEID_VIEW)):
         raise Http404
     lang = request.LANGUAGE_CODE
-    # Search criteria travel by POST and stay in the session: a name must never appear in a
-    # URL, where access logs, browser history and Referer headers would keep it. The POST
-    # answers with the results at once (one round trip, not a redirect and a second request:
-    # it matters on a slow connection); the pager's GETs read the criteria from the session.
+    # Search criteria travel only by POST and are kept nowhere on the server: a name must
+    # never appear in a URL (access logs, browser history and Referer headers keep it), nor
+    # in the session table, which is signed but not encrypted. The POST answers with the
+    # results (one round trip, which matters on a slow connection); the pager of a search
+    # posts the criteria again with the page wanted.
     if request.method == "POST":
-        request.session["case_search"] = {k: request.POST.get(k, "") for k in CaseSearchForm.base_fields}
-    elif "clear" in request.GET:
-        request.session.pop("case_search", None)
-    form = CaseSearchForm(request.session.get("case_search") or None, lang=lang)
-    search = selectors.CaseSearch(**form.cleaned_data) if form.is_valid() else selectors.CaseSearch()
-    page = Paginator(selectors.case_list_rows(membership, search), 25).get_page(
-        request.GET.get("page") if request.method == "GET" else 1)
+        form = CaseSearchForm(request.POST, lang=lang)
+        page_number = request.POST.get("page") or 1
+    else:
+        form = CaseSearchForm(lang=lang)
+        page_number = request.GET.get("page") or 1
+    search = selectors.CaseSearch(**form.cleaned_data) if form.is_bound and form.is_valid() else selectors.CaseSearch()
+    searching = any(str(v) for v in vars(search).values() if v is not None)
+    page = Paginator(selectors.case_list_rows(membership, search), 25).get_page(page_number)
     names = selectors.case_victim_names(list(page.object_list), membership)
     # The rows are made here, not in the template: on the busiest page the template's
     # per-row URL reversing and label filters cost more than the database.
@@ -122,7 +124,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
                               "cases": [str(case.public_id) for case in page.object_list] if names else []},
                      ip_address=str(request.META.get("REMOTE_ADDR", "")))
     return render(request, "cases/list.html", {
-        "form": form, "page": page, "rows": rows, "show_names": bool(names),
+        "form": form, "page": page, "rows": rows, "show_names": bool(names), "searching": searching,
+        "criteria": [(name, form.data.get(name, "")) for name in CaseSearchForm.base_fields] if searching else [],
         "may_create": role_has(membership.role, Permission.CASE_EDIT),
     })
 
