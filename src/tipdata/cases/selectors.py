@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from tipdata.accounts.models import Membership
 from tipdata.accounts.roles import Permission, role_has
 from tipdata.audit.services import audit_record
-from tipdata.cases.models import Case, CasePerson, Consent, PersonRole, PersonSearchIndex
+from tipdata.cases.models import Case, CasePerson, Consent, PersonRole
 from tipdata.cases.sealing import open_values
 from tipdata.keys import envelope
 from tipdata.keys.services import data_key_open, index_key_plain
@@ -83,22 +83,26 @@ def case_list(membership: Membership | None, search: CaseSearch) -> QuerySet[Cas
         tokens = envelope.name_tokens(search.name)
         token_digests = [envelope.blind_index(t, key, "name") for t in tokens]
         # Every word typed must be one of the person's names (any order), or the whole
-        # string must equal the full name or identity number. Each digest is one lookup on
-        # the (organisation, digest) index; the sets are combined here, which keeps the
-        # plan simple on both databases (as one query of ORs and joins, the plan read far more rows).
-        entries = PersonSearchIndex.objects.filter(organisation_id=membership.organisation_id)
-        found: set[int] = set(entries.filter(digest__in=digests).values_list("person_id", flat=True))
+        # string must equal the full name or identity number. One query finds, for every
+        # digest, the persons indexed under it and their cases (the (organisation, digest)
+        # index, then the person's links); the sets are combined here. As one query of ORs
+        # and subqueries, PostgreSQL read every case of the organisation to join them.
+        hits: dict[str, set[int]] = {}
+        cases_of: dict[int, set[int]] = {}
+        for digest, person_id, case_id in CasePerson.objects.filter(
+            organisation_id=membership.organisation_id,
+            person__search_index__organisation_id=membership.organisation_id,  # the index's leading column
+            person__search_index__digest__in=set(digests) | set(token_digests),
+        ).values_list("person__search_index__digest", "person_id", "case_id"):
+            hits.setdefault(digest, set()).add(person_id)
+            cases_of.setdefault(person_id, set()).add(case_id)
+        found: set[int] = set().union(*(hits.get(d, set()) for d in digests))
         every_word: set[int] | None = None
         for digest in token_digests:
-            ids = set(entries.filter(digest=digest).values_list("person_id", flat=True))
-            every_word = ids if every_word is None else every_word & ids
-            if not every_word:
-                break
+            every_word = hits.get(digest, set()) if every_word is None else every_word & hits.get(digest, set())
         person_ids = sorted(found | (every_word or set()))[:MAX_NAME_MATCHES]
-        # Case ids as a list too (one array parameter, see cases/lookups.py): given a subquery, PostgreSQL read every case of the
-        # organisation to join them; given ids, it fetches just those rows by key.
-        case_ids = sorted(set(CasePerson.objects.filter(person_id__any_of=person_ids).values_list("case_id", flat=True)))
-        cases = cases.filter(pk__any_of=case_ids)
+        # The case ids travel as one array parameter (see cases/lookups.py).
+        cases = cases.filter(pk__any_of=sorted(set().union(*(cases_of[p] for p in person_ids))))
     return cases.select_related("owner")
 
 
