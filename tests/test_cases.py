@@ -334,3 +334,25 @@ def test_the_pager_of_a_search_posts_the_criteria_again(make_org: Any, make_user
     # The plain list pages by GET and shows everyone.
     assert "28 cases" in client.get("/cases/").content.decode()
     assert "2 / 2" in client.get("/cases/?page=2").content.decode()
+
+
+def test_a_long_list_is_counted_up_to_the_cap_and_still_pages(make_org: Any, make_user: Any, client: Any,
+                                                               monkeypatch: Any) -> None:
+    monkeypatch.setattr(selectors, "COUNT_CAP", 30)
+    org = make_org()
+    worker = make_user(org, "supervisor", username="long")
+    for i in range(52):
+        _case(org, worker, id_number=f"L{i:07d}")
+    client.post("/login/", {"username": "long", "password": PASSWORD})
+    first = client.get("/cases/").content.decode()
+    assert "More than 30 cases" in first and "?page=2" in first
+    third = client.get("/cases/?page=3").content.decode()
+    assert third.count(f"<td>{NAME} Chhorvivorn</td>") == 2 and "?page=4" not in third and "?page=2" in third
+    assert "page=1" not in client.get("/cases/?page=1").content.decode().split("pager")[1]
+    small = selectors.list_page(Case.objects.all(), "x")
+    assert small.number == 1 and small.capped and small.has_next and len(small.object_list) == 25
+    with monkeypatch.context() as m:
+        m.setattr(selectors, "COUNT_CAP", 1000)
+        exact = selectors.list_page(Case.objects.all(), 99)
+        assert not exact.capped and exact.count == 52 and exact.num_pages == 3 and exact.number == 3
+        assert len(exact.object_list) == 2 and not exact.has_next

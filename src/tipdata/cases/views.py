@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -100,7 +99,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         page_number = request.GET.get("page") or 1
     search = selectors.CaseSearch(**form.cleaned_data) if form.is_bound and form.is_valid() else selectors.CaseSearch()
     searching = any(str(v) for v in vars(search).values() if v is not None)
-    page = Paginator(selectors.case_list_rows(membership, search), 25).get_page(page_number)
+    page = selectors.list_page(selectors.case_list_rows(membership, search), page_number)
     names = selectors.case_victim_names(list(page.object_list), membership)
     # The rows are made here, not in the template: on the busiest page the template's
     # per-row URL reversing and label filters cost more than the database.
@@ -120,7 +119,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
         audit_record(action="case.search_by_name" if search.name else "case.list_identified", actor=request.user,
                      organisation=membership.organisation, object_type="case",
-                     changes={"channel": "web", "results": page.paginator.count, "page": page.number,
+                     changes={"channel": "web", "results": f"more than {page.cap}" if page.capped else page.count,
+                              "page": page.number,
                               "cases": [str(case.public_id) for case in page.object_list] if names else []},
                      ip_address=str(request.META.get("REMOTE_ADDR", "")))
     return render(request, "cases/list.html", {
