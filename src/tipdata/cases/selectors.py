@@ -103,7 +103,7 @@ def list_page(rows: QuerySet[Any], number: Any, per_page: int = 25) -> ListPage:
         wanted = max(1, int(number))
     except (TypeError, ValueError):
         wanted = 1
-    count = rows[: COUNT_CAP + 1].count()
+    count = rows.order_by().values("pk")[: COUNT_CAP + 1].count()  # an index-only scan of at most that many
     capped = count > COUNT_CAP
     num_pages = None if capped else max(1, -(-count // per_page))
     if num_pages is not None:
