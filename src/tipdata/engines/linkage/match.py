@@ -192,18 +192,10 @@ def dice_all(a: np.ndarray, b: np.ndarray, chunk: int = 4096) -> np.ndarray:
 
 def dice_pairs(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """Dice similarity of the row pairs (ia[k], ib[k])."""
-    out = np.empty(len(ia), dtype=np.float32)
     pa = np.packbits(a, axis=1)
     pb = np.packbits(b, axis=1)
-    ca = np.bitwise_count(pa).sum(1, dtype=np.int64)
-    cb = np.bitwise_count(pb).sum(1, dtype=np.int64)
-    step = 1_000_000
-    for s in range(0, len(ia), step):
-        x, y = ia[s:s + step], ib[s:s + step]
-        inter = np.bitwise_count(pa[x] & pb[y]).sum(1, dtype=np.int64)
-        denom = ca[x] + cb[y]
-        out[s:s + step] = np.where(denom > 0, 2.0 * inter / np.maximum(denom, 1), 0.0)
-    return out
+    return _dice_rows(pa, np.bitwise_count(pa).sum(1, dtype=np.int64), pb, np.bitwise_count(pb).sum(1, dtype=np.int64),
+                      ia, ib)
 
 
 def _parts(bits: np.ndarray, part_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
