@@ -35,7 +35,6 @@ import json
 import logging
 import os
 import pickle
-import resource
 import subprocess
 import sys
 import tempfile
@@ -47,20 +46,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import describe  # noqa: E402
+from measure import peak_rss_mib, plain_splink_comparisons, prf  # noqa: E402
 
 from tipdata.engines.names.synthetic import make_dedupe_benchmark  # noqa: E402
-
-
-def rss_mib() -> float:
-    """Peak resident set size of this process so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def prf(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float, float, float]:
-    tp = len(found & truth)
-    p = tp / len(found) if found else 0.0
-    r = tp / len(truth) if truth else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def read_records(rows: list[dict[str, str]]) -> Any:
@@ -81,7 +69,7 @@ def child_tipdata(data: dict[str, Any]) -> dict[str, Any]:
     t = time.perf_counter()
     records = read_records(data["rows"])
     read_seconds = time.perf_counter() - t
-    rss_before = rss_mib()
+    rss_before = peak_rss_mib()
     t = time.perf_counter()
     result = dedupe_persons(records, DedupeSpec())
     seconds = time.perf_counter() - t
@@ -93,7 +81,6 @@ def child_tipdata(data: dict[str, Any]) -> dict[str, Any]:
 
 def child_splink(data: dict[str, Any]) -> dict[str, Any]:
     import pandas as pd
-    import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     from tipdata.engines.linkage.dedupe import _blocking_rules
@@ -109,18 +96,12 @@ def child_splink(data: dict[str, Any]) -> dict[str, Any]:
         "nationality": [(r.get("nationality") or None) for r in data["rows"]],
         **keys,
     })
-    rss_before = rss_mib()
+    rss_before = peak_rss_mib()
     t = time.perf_counter()
     db = DuckDBAPI()
     settings = SettingsCreator(
         link_type="dedupe_only",
-        comparisons=[
-            cl.JaroWinklerAtThresholds("given_name", [0.92, 0.8]),
-            cl.JaroWinklerAtThresholds("family_name", [0.92, 0.8]),
-            cl.LevenshteinAtThresholds("birth_date", [1, 2]),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("nationality"),
-        ],
+        comparisons=plain_splink_comparisons(),
         blocking_rules_to_generate_predictions=_blocking_rules(()),
     )
     linker = Linker(db.register(frame), settings, log_level=None)
@@ -168,7 +149,7 @@ def run_child(run: str, data_path: str) -> None:
     out = child_tipdata(data) if run == "tipdata" else child_splink(data)
     p, r, f = prf(out["found"], data["truth"])
     out["found"] = len(out["found"])
-    out.update(precision=p, recall=r, f1=f, peak_rss_mib=rss_mib())
+    out.update(precision=p, recall=r, f1=f, peak_rss_mib=peak_rss_mib())
     print("RESULT " + json.dumps(out))
 
 

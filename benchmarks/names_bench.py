@@ -33,10 +33,10 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from measure import plain_splink_comparisons, prf  # benchmarks/measure.py
 
 from tipdata.engines.linkage.dedupe import DedupeSpec, dedupe_persons, link_persons
 from tipdata.engines.linkage.match import EncodedList, MatchSpec, dice_all, match_lists, unpack
@@ -45,14 +45,6 @@ from tipdata.engines.linkage.pprl import encode_persons
 from tipdata.engines.names.synthetic import make_benchmark
 
 SECRET = b"benchmark-secret-not-for-real-use-0123456789"
-
-
-def prf(found: Iterable[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float, float, float]:
-    found = set(found)
-    tp = len(found & truth)
-    p = tp / len(found) if found else 0.0
-    r = tp / len(truth) if truth else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def records(rows: list[dict[str, str]], name: str) -> list[PersonRecord]:
@@ -94,7 +86,6 @@ def run_tipdata_pprl(recs_a, recs_b, truth, threshold=None):
 
 def run_plain_splink(rows_a, rows_b, truth):
     import pandas as pd
-    import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     logging.getLogger("splink").setLevel(logging.ERROR)
@@ -112,13 +103,7 @@ def run_plain_splink(rows_a, rows_b, truth):
     db = DuckDBAPI()
     settings = SettingsCreator(
         link_type="dedupe_only",
-        comparisons=[
-            cl.JaroWinklerAtThresholds("given_name", [0.92, 0.8]),
-            cl.JaroWinklerAtThresholds("family_name", [0.92, 0.8]),
-            cl.LevenshteinAtThresholds("birth_date", [1, 2]),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("nationality"),
-        ],
+        comparisons=plain_splink_comparisons(),
         blocking_rules_to_generate_predictions=[block_on("given_name"), block_on("family_name"), block_on("birth_date")],
     )
     linker = Linker(db.register(pd.DataFrame(rows)), settings, log_level=None)
