@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from machine import describe
+from measure import peak_rss_mib, prf
 
 from tipdata.engines.linkage.match import MatchSpec, load_encodings, match_lists, write_pairs
 from tipdata.engines.linkage.persons import PersonRecord, read_person_rows
@@ -59,10 +59,6 @@ from tipdata.engines.names.synthetic import make_benchmark
 
 SECRET = b"benchmark-secret-not-for-real-use-0123456789"
 BLOCK = 50_000  # persons per agency per make_benchmark call (its ids have five digits)
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def make_lists(n: int, seed: int, rows_out: tuple[Path, Path, int] | None = None,
@@ -200,10 +196,7 @@ def run(n: int, seed: int, workers: int, threshold: float, max_bucket: int, keep
         hub_out = json.loads(proc.stdout)
         with open(pairs_path, newline="", encoding="utf-8") as fh:
             found = {(r["id_1"], r["id_2"]) for r in csv.DictReader(fh)}
-    tp = len(found & truth)
-    p = tp / len(found) if found else 0.0
-    r = tp / len(truth) if truth else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    p, r, f1 = prf(found, truth)
     pr = hub_out["report"]["pairs"][0]
     compared = pr["pairs_compared"]
     t_match = hub_out["match_seconds"]
@@ -214,7 +207,7 @@ def run(n: int, seed: int, workers: int, threshold: float, max_bucket: int, keep
           f"peak memory {hub_out['peak_rss_mib']:,.0f} MiB (agencies' side {agency_rss:,.0f} MiB)")
     print(f"pairs per score band: {pr['pairs_per_band']}")
     print(f"accuracy at threshold {threshold}: precision {p:.3f}, recall {r:.3f}, F1 {f1:.3f} "
-          f"({len(found):,} pairs linked, {tp:,} true)", flush=True)
+          f"({len(found):,} pairs linked, {len(found & truth):,} true)", flush=True)
     if clkhash and rows_out:
         clkhash_reference(clkhash[0], rows_out[0], rows_out[1], threshold)
     rows_dir.cleanup()
