@@ -101,3 +101,55 @@ def test_concurrent_writers_keep_one_unbroken_chain() -> None:
     assert errors == []
     assert AuditEvent.objects.filter(action="test.concurrent").count() == 60
     assert audit_verify() == []
+
+
+def test_canonical_form_is_the_sorted_json_of_every_field() -> None:
+    """The chain's canonical form is built in two parts (PostgreSQL appends the chain fields
+    inside the statement that inserts the row); the parts must join to exactly the sorted
+    JSON of all fields, whatever the changes hold."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tipdata.audit.services import _canonical
+
+    values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                          max_leaves=8)
+
+    @settings(max_examples=60, deadline=None)
+    @given(changes=st.dictionaries(st.text(), values, max_size=4), seq=st.integers(1, 10**12),
+           username=st.text(max_size=20), prev=st.text("0123456789abcdef", min_size=64, max_size=64))
+    def check(changes: dict[str, Any], seq: int, username: str, prev: str) -> None:
+        from django.utils import timezone
+
+        event = AuditEvent(seq=seq, created_at=timezone.now(), actor_username=username, action="test.x",
+                           changes=changes, prev_hash=prev)
+        body = {"seq": event.seq, "created_at": event.created_at.isoformat(), "actor_id": None,
+                "actor_username": username, "organisation_id": None, "organisation_slug": "", "action": "test.x",
+                "object_type": "", "object_id": "", "changes": changes, "ip_address": "", "prev_hash": prev}
+        assert _canonical(event) == json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+    check()
+
+
+def test_every_path_of_appending_hashes_as_verify_does() -> None:
+    """On PostgreSQL the row is hashed in SQL; the hash must be the one Python recomputes,
+    also for changes holding quotes, non-Latin text and the chain's own key names."""
+    from tipdata.audit.services import event_hash
+
+    tricky = [{"note": '"prev_hash":"x","seq":1}'}, {"ឈ្មោះ": "ชื่อ", "n": [1, 2.5, None, True]}, {"seq": -1}, {}]
+    events = [audit_record(action="test.tricky", actor_username="cli", changes=c) for c in tricky * 2]
+    for event in events:
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert stored.hash == event.hash == event_hash(stored)
+        assert stored.seq == event.seq and stored.prev_hash == event.prev_hash
+    assert [e.seq for e in events] == list(range(events[0].seq, events[0].seq + len(events)))
+    assert audit_verify() == []
+    if connection.vendor == "postgresql":  # the busiest write in the app: one round trip
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            audit_record(action="test.tricky", actor_username="cli")
+        assert len(queries.captured_queries) == 1
