@@ -356,3 +356,24 @@ def test_a_long_list_is_counted_up_to_the_cap_and_still_pages(make_org: Any, mak
         exact = selectors.list_page(Case.objects.all(), 99)
         assert not exact.capped and exact.count == 52 and exact.num_pages == 3 and exact.number == 3
         assert len(exact.object_list) == 2 and not exact.has_next
+
+
+def test_any_of_matches_exactly_the_ids_given_as_one_parameter(make_org: Any, make_user: Any) -> None:
+    """The name search's ``any_of`` lookup gives what ``__in`` gives, on either database, in
+    one parameter whatever the number of ids; anything that is not an id is refused."""
+    from tipdata.cases.lookups import Ids
+
+    org = make_org()
+    worker = make_user(org, "supervisor", username="ids")
+    cases = [_case(org, worker, id_number=f"I{i:07d}") for i in range(5)]
+    wanted = [cases[0].pk, cases[3].pk, 10**12]  # one id that exists nowhere
+    for given in (Ids(wanted), wanted):
+        found = set(Case.objects.filter(pk__any_of=given).values_list("pk", flat=True))
+        assert found == set(Case.objects.filter(pk__in=wanted).values_list("pk", flat=True)) == {cases[0].pk, cases[3].pk}
+    assert not Case.objects.filter(pk__any_of=Ids([])).exists()
+    many = Case.objects.filter(pk__any_of=Ids(range(1, cases[-1].pk + 5000)))
+    assert many.count() == 5
+    _, params = many.query.sql_with_params()
+    assert len(params) == 1  # all the ids in one parameter, not 5,000 placeholders
+    with pytest.raises(ValueError):
+        Ids(["1; DROP TABLE cases_case"])

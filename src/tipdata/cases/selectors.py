@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from tipdata.accounts.models import Membership
 from tipdata.accounts.roles import Permission, role_has
 from tipdata.audit.services import audit_record
+from tipdata.cases.lookups import Ids
 from tipdata.cases.models import Case, CasePerson, Consent, PersonRole
 from tipdata.cases.sealing import open_values
 from tipdata.keys import envelope
@@ -149,7 +150,7 @@ def case_list(membership: Membership | None, search: CaseSearch) -> QuerySet[Cas
             every_word = hits.get(digest, set()) if every_word is None else every_word & hits.get(digest, set())
         person_ids = sorted(found | (every_word or set()))[:MAX_NAME_MATCHES]
         # The case ids travel as one array parameter (see cases/lookups.py).
-        cases = cases.filter(pk__any_of=sorted(set().union(*(cases_of[p] for p in person_ids))))
+        cases = cases.filter(pk__any_of=Ids(sorted(set().union(*(cases_of[p] for p in person_ids)))))
     return cases.select_related("owner")
 
 
