@@ -51,7 +51,7 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         _, rhs_params = self.process_rhs(compiler, connection)
-        ids: Ids = list(rhs_params)[0]  # the one parameter
+        ids: Any = list(rhs_params)[0]  # the one parameter: the Ids
         text = ",".join(map(str, ids.values))
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, "{" + text + "}"]
