@@ -131,3 +131,28 @@ def test_two_factor_sign_in(make_org: Any, make_user: Any, client: Any) -> None:
     assert "not right" in bad.content.decode()
     good = client.post("/login/2fa/", {"code": pyotp.TOTP(secret).now()})
     assert good.status_code == 302 and client.get("/").status_code == 200
+
+
+def test_a_signed_in_page_reads_the_user_and_memberships_in_one_query(make_org: Any, make_user: Any, client: Any) -> None:
+    """The backend reads the memberships with the user; who is signed in, in which
+    organisation and with which role is exactly what it was, and a deactivated user is out."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org_a, org_b = make_org("Alpha"), make_org("Beta", country="TH")
+    user = make_user(org_a, "supervisor", username="two-orgs")
+    Membership.objects.create(user=user, organisation=org_b, role="viewer")
+    client.post("/login/", {"username": "two-orgs", "password": PASSWORD})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/standard/").content.decode()
+    assert "two-orgs" in page and "Alpha" in page and "supervisor" in page and 'id="org-select"' in page
+    tables = [q["sql"].split(" FROM ", 1)[1].split(" ", 1)[0] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert tables.count('"accounts_membership"') == 1 and '"accounts_user"' not in tables
+
+    operator = User.objects.create_user("operator-x", password=PASSWORD, is_staff=True)
+    client.force_login(operator)
+    assert client.get("/standard/").status_code == 200  # no membership: read as Django does
+
+    client.post("/login/", {"username": "two-orgs", "password": PASSWORD})
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get("/standard/").status_code == 302  # signed out at the next request

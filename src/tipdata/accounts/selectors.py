@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tipdata.accounts.backends import PRELOADED
 from tipdata.accounts.models import Membership, Organisation
 from tipdata.accounts.roles import Permission, role_has
 
@@ -17,9 +18,15 @@ def memberships_for(user: Any) -> list[Membership]:
 
 
 def request_memberships(request: Any) -> list[Membership]:
-    """The signed-in user's memberships, read once per request."""
+    """The signed-in user's memberships, read once per request.
+
+    When the user came from the session, the authentication backend has read them already,
+    with the user (``accounts.backends``); otherwise (just signed in, an API token) they are
+    read here.
+    """
     if not hasattr(request, "_tipdata_memberships"):
-        request._tipdata_memberships = memberships_for(request.user)
+        preloaded = getattr(request.user, PRELOADED, None)
+        request._tipdata_memberships = list(preloaded) if preloaded is not None else memberships_for(request.user)
     found: list[Membership] = request._tipdata_memberships
     return found
 

@@ -63,7 +63,7 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
             error = _("Too many failed sign-in attempts. Try again in 15 minutes.")
         elif pyotp.TOTP(user.totp_secret).verify(request.POST.get("code", "").replace(" ", ""), valid_window=1):
             del request.session[PENDING_2FA]
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             return redirect((pending or {}).get("next") or "/")
         else:
             audit_record(action="auth.login_failed", actor_username=user.username,
