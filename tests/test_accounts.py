@@ -156,3 +156,22 @@ def test_a_signed_in_page_reads_the_user_and_memberships_in_one_query(make_org: 
     client.post("/login/", {"username": "two-orgs", "password": PASSWORD})
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert client.get("/standard/").status_code == 302  # signed out at the next request
+
+
+def test_the_main_menu_follows_role_and_language(make_org: Any, make_user: Any, client: Any) -> None:
+    """The menu is rendered once per role and language (web_tags.main_menu): each role still
+    gets its own entries, and each language its own labels."""
+    org = make_org()
+    make_user(org, "caseworker", username="menu-cw")
+    make_user(org, "admin", username="menu-admin")
+    client.post("/login/", {"username": "menu-cw", "password": PASSWORD})
+    page = client.get("/standard/").content.decode()
+    assert 'href="/cases/"' in page and "Screening" in page and "Audit trail" not in page
+    thai = client.get("/standard/?lang=th").content.decode()
+    assert "Screening" not in thai.split("<main")[0]
+    client.post("/login/", {"username": "menu-admin", "password": PASSWORD})
+    assert "Audit trail" in client.get("/standard/").content.decode()
+    operator = User.objects.create_user("menu-operator", password=PASSWORD, is_staff=True)
+    client.force_login(operator)
+    menu = client.get("/standard/").content.decode().split("<main")[0]
+    assert "Screening" not in menu and "Data quality" not in menu  # no organisation: no work menus

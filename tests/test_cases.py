@@ -377,3 +377,17 @@ def test_any_of_matches_exactly_the_ids_given_as_one_parameter(make_org: Any, ma
     assert len(params) == 1  # all the ids in one parameter, not 5,000 placeholders
     with pytest.raises(ValueError):
         Ids(["1; DROP TABLE cases_case"])
+
+
+def test_list_rows_and_options_are_escaped_and_marked_as_before() -> None:
+    from tipdata.cases.templatetags.case_tags import case_rows, select_options
+
+    row = {"href": "/cases/x/", "reference": "R-1", "victim": '<script>alert("x")</script> & Co',
+           "status": "Open", "registered_on": "2025-03-01", "types": "Forced labour"}
+    html = case_rows([row], True)
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html
+    assert case_rows([row], False).count("<td>") == 4 and "script" not in case_rows([row], False)
+    assert "No cases match." in case_rows([], True)
+    options = select_options([("", "—"), ("open", "Open"), ("closed", 'Closed "<b>"')], "closed")
+    assert options.count("selected") == 1 and '<option value="closed" selected>Closed &quot;&lt;b&gt;&quot;</option>' in options
+    assert select_options([("", "—"), ("open", "Open")], None).startswith('<option value="" selected>')  # nothing chosen
