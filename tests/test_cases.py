@@ -375,8 +375,10 @@ def test_any_of_matches_exactly_the_ids_given_as_one_parameter(make_org: Any, ma
     assert many.count() == 5
     _, params = many.query.sql_with_params()
     assert len(params) == 1  # all the ids in one parameter, not 5,000 placeholders
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError):
         Ids(["1; DROP TABLE cases_case"])
+    with pytest.raises(TypeError):
+        Ids([1.5])
 
 
 def test_list_rows_and_options_are_escaped_and_marked_as_before() -> None:

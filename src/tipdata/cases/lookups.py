@@ -13,6 +13,7 @@ in Python, which for a thousand ids cost more than the query itself.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,7 +27,7 @@ class Ids:
     __slots__ = ("values",)
 
     def __init__(self, values: Iterable[Any]) -> None:
-        self.values = tuple(int(v) for v in values)  # int() refuses anything that is not an id
+        self.values = tuple(array("q", values))  # refuses anything that is not an integer (TypeError)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Ids) and other.values == self.values

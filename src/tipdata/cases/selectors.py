@@ -135,22 +135,24 @@ def case_list(membership: Membership | None, search: CaseSearch) -> QuerySet[Cas
         # digest, the persons indexed under it and their cases (the (organisation, digest)
         # index, then the person's links); the sets are combined here. As one query of ORs
         # and subqueries, PostgreSQL read every case of the organisation to join them.
-        hits: dict[str, set[int]] = {}
-        cases_of: dict[int, set[int]] = {}
-        for digest, person_id, case_id in CasePerson.objects.filter(
+        wanted = set(digests) | set(token_digests)
+        rows = list(CasePerson.objects.filter(
             organisation_id=membership.organisation_id,
             person__search_index__organisation_id=membership.organisation_id,  # the index's leading column
-            person__search_index__digest__in=set(digests) | set(token_digests),
-        ).values_list("person__search_index__digest", "person_id", "case_id"):
-            hits.setdefault(digest, set()).add(person_id)
-            cases_of.setdefault(person_id, set()).add(case_id)
-        found: set[int] = set().union(*(hits.get(d, set()) for d in digests))
+            person__search_index__digest__in=wanted,
+        ).values_list("person__search_index__digest", "person_id", "case_id"))
+        hits: dict[str, set[int]] = {digest: set() for digest in wanted}
+        for digest, person_id, _case_id in rows:
+            hits[digest].add(person_id)
+        found: set[int] = set().union(*(hits[d] for d in digests))
         every_word: set[int] | None = None
         for digest in token_digests:
-            every_word = hits.get(digest, set()) if every_word is None else every_word & hits.get(digest, set())
-        person_ids = sorted(found | (every_word or set()))[:MAX_NAME_MATCHES]
+            every_word = hits[digest] if every_word is None else every_word & hits[digest]
+        person_ids = found | (every_word or set())
+        if len(person_ids) > MAX_NAME_MATCHES:
+            person_ids = set(sorted(person_ids)[:MAX_NAME_MATCHES])
         # The case ids travel as one array parameter (see cases/lookups.py).
-        cases = cases.filter(pk__any_of=Ids(sorted(set().union(*(cases_of[p] for p in person_ids)))))
+        cases = cases.filter(pk__any_of=Ids(sorted({case_id for _d, person_id, case_id in rows if person_id in person_ids})))
     return cases.select_related("owner")
 
 
