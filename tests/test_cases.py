@@ -393,3 +393,22 @@ def test_list_rows_and_options_are_escaped_and_marked_as_before() -> None:
     options = select_options([("", "—"), ("open", "Open"), ("closed", 'Closed "<b>"')], "closed")
     assert options.count("selected") == 1 and '<option value="closed" selected>Closed &quot;&lt;b&gt;&quot;</option>' in options
     assert select_options([("", "—"), ("open", "Open")], None).startswith('<option value="" selected>')  # nothing chosen
+
+
+@pytest.mark.parametrize("cap", [1000, 30])
+def test_a_name_search_pages_by_ids_exactly_as_the_list_does(make_org: Any, make_user: Any, monkeypatch: Any,
+                                                               cap: int) -> None:
+    """``by_ids`` (used for name searches) gives the same pages, counts and order as
+    counting and slicing, on every page, including past the count cap."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", cap)
+    org = make_org()
+    worker = make_user(org, "supervisor", username="pager")
+    for i in range(57):
+        case = _case(org, worker, id_number=f"P{i:07d}")
+        Case.objects.filter(pk=case.pk).update(registered_on=date(2024, 1 + i % 12, 1 + i % 27))
+    rows = Case.objects.filter(organisation=org).order_by("-registered_on", "-id")
+    for number in (1, 2, 3, 4, "x", -1, 99):
+        plain, by_ids = selectors.list_page(rows, number, 10), selectors.list_page(rows, number, 10, by_ids=selectors.case_rows_by_id)
+        assert [c.pk for c in by_ids.object_list] == [c.pk for c in plain.object_list]
+        assert (by_ids.number, by_ids.count, by_ids.capped, by_ids.has_next, by_ids.num_pages) == (
+            plain.number, plain.count, plain.capped, plain.has_next, plain.num_pages)

@@ -45,7 +45,9 @@ class PersonSearchIndex(models.Model):
     digest = models.CharField(max_length=32)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "digest"], name="person_index_lookup")]
+        # The person ids travel in the index (PostgreSQL INCLUDE): a search for a common name
+        # then reads the index alone, not a table row per person found.
+        indexes = [models.Index(fields=["organisation", "digest"], include=["person"], name="person_index_lookup")]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "person", "digest"], name="person_index_unique")
         ]
@@ -109,11 +111,14 @@ class PersonRole(models.TextChoices):
 class CasePerson(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_persons")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="case_links")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="case_links", db_index=False)
     role = models.CharField(max_length=20, choices=PersonRole.choices)
     context = models.JSONField(default=dict, blank=True, help_text="vic_ / per_ fields")
 
     class Meta:
+        # By person, carrying the organisation and the case (PostgreSQL INCLUDE): a name
+        # search goes from the persons found to their cases on the index alone.
+        indexes = [models.Index(fields=["person"], include=["organisation", "case"], name="case_person_by_person")]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "case", "person", "role"], name="case_person_unique"),
             models.CheckConstraint(condition=Q(role__in=PersonRole.values), name="case_person_role_known"),

@@ -7,6 +7,7 @@ that a record of another organisation exists. Reads that reveal identifiers are 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -99,18 +100,44 @@ class ListPage:
         return self.number + 1
 
 
-def list_page(rows: QuerySet[Any], number: Any, per_page: int = 25) -> ListPage:
+def list_page(rows: QuerySet[Any], number: Any, per_page: int = 25, *,
+              by_ids: Callable[[list[int]], Iterable[Any]] | None = None) -> ListPage:
+    """Page ``number`` of ``rows`` (a bad or out-of-range number gives the nearest page).
+
+    ``by_ids`` (the rows of the given ids) suits a list already narrowed to a few thousand
+    rows by id (a name search): the ids of up to ``COUNT_CAP`` + 1 rows are read once, in
+    list order, which gives both the count and the page's ids, and the page's rows are then
+    read by primary key. The count and the page would otherwise each scan all the
+    organisation's cases for the ids.
+    """
+    ids_first = by_ids is not None
     try:
         wanted = max(1, int(number))
     except (TypeError, ValueError):
         wanted = 1
-    count = rows.order_by().values("pk")[: COUNT_CAP + 1].count()  # an index-only scan of at most that many
+    if ids_first:
+        ids = list(rows.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        count = len(ids)
+    else:
+        count = rows.order_by().values("pk")[: COUNT_CAP + 1].count()  # an index-only scan of at most that many
     capped = count > COUNT_CAP
     num_pages = None if capped else max(1, -(-count // per_page))
     if num_pages is not None:
         wanted = min(wanted, num_pages)
-    found = list(rows[(wanted - 1) * per_page: wanted * per_page + 1])
+    start = (wanted - 1) * per_page
+    if ids_first and (not capped or start + per_page < len(ids)):  # the page and the id after it are in ids
+        page_ids = ids[start: start + per_page + 1]
+        assert by_ids is not None
+        by_id = {row.pk: row for row in by_ids(page_ids)}
+        found = [by_id[pk] for pk in page_ids if pk in by_id]
+    else:
+        found = list(rows[start: start + per_page + 1])
     return ListPage(found[:per_page], wanted, count, capped, len(found) > per_page, num_pages, COUNT_CAP)
+
+
+def case_rows_by_id(ids: list[int]) -> QuerySet[Case]:
+    """The list columns of the cases with these ids: for ids already read through ``case_list``."""
+    return Case.objects.filter(pk__any_of=Ids(ids)).only(*LIST_FIELDS)
 
 
 def case_list(membership: Membership | None, search: CaseSearch) -> QuerySet[Case]:
