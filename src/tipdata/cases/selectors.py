@@ -277,7 +277,7 @@ def case_victim_names(cases: list[Case], membership: Membership) -> dict[int, st
         return {}
     names: dict[int, str] = {}
     # Only the two sealed names are fetched (JSON key lookups in SQL), not whole persons.
-    links = CasePerson.objects.filter(case_id__in=[c.pk for c in cases], role=PersonRole.VICTIM).values_list(
+    links = CasePerson.objects.filter(case_id__any_of=Ids([c.pk for c in cases]), role=PersonRole.VICTIM).values_list(
         "case_id", "person__public_id", "person__wrapped_data_key", "person__org_key_id",
         "person__sealed__prs_first_name", "person__sealed__prs_second_name")
     for case_id, public_id, wrapped, org_key_id, first, second in links:

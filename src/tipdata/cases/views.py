@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -40,8 +41,14 @@ from tipdata.engines.standard import load_dictionary
 
 
 def _choices(field_name: str, lang: str) -> list[tuple[str, str]]:
+    return list(_dictionary_choices(field_name, lang))
+
+
+@lru_cache(maxsize=512)
+def _dictionary_choices(field_name: str, lang: str) -> tuple[tuple[str, str], ...]:
+    """A picklist's codes and labels in a language (the dictionary is read once per process)."""
     fld = load_dictionary().field(field_name)
-    return [(v.code, v.label_for(lang)) for v in fld.values]
+    return tuple((v.code, str(v.label_for(lang))) for v in fld.values)
 
 
 class CaseSearchForm(forms.Form):
@@ -107,7 +114,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     detail = reverse("case-detail", args=["00000000-0000-0000-0000-000000000000"]).replace(
         "00000000-0000-0000-0000-000000000000/", "")
     statuses = dict(CaseStatus.choices)
-    types = {v.code: str(v.label_for(lang)) for v in load_dictionary().field("vic_TypeOfExploitation").values}
+    types = dict(_dictionary_choices("vic_TypeOfExploitation", lang))
     rows = [{
         "href": f"{detail}{case.public_id}/", "reference": case.reference, "victim": names.get(case.id, ""),
         "status": statuses.get(case.status, case.status), "registered_on": case.registered_on.isoformat(),
