@@ -412,3 +412,31 @@ def test_a_name_search_pages_by_ids_exactly_as_the_list_does(make_org: Any, make
         assert [c.pk for c in by_ids.object_list] == [c.pk for c in plain.object_list]
         assert (by_ids.number, by_ids.count, by_ids.capped, by_ids.has_next, by_ids.num_pages) == (
             plain.number, plain.count, plain.capped, plain.has_next, plain.num_pages)
+
+
+def test_name_search_rows_match_the_orm(make_org: Any, make_user: Any) -> None:
+    """The name search's one plain-SQL read gives exactly what the ORM's join gives: every
+    (digest, person, case) of the organisation, none of another organisation's."""
+    from tipdata.cases.models import CasePerson
+    from tipdata.cases.selectors import _persons_and_cases_by_digest
+    from tipdata.keys.services import index_key_plain
+
+    org, other = make_org("Mine"), make_org("Theirs", country="TH")
+    me, them = make_user(org, "supervisor", username="mine"), make_user(other, "supervisor", username="theirs")
+    first = _case(org, me)
+    second = _case(org, me, id_number="N7654321")
+    # The first victim is also a person in the second case: one person, two cases.
+    CasePerson.objects.create(organisation=org, case=second, person=first.case_persons.get().person, role="other")
+    _case(org, me, first="Dara", second="Chhorvivorn", id_number="N1111111")
+    _case(other, them)  # the same name in another organisation
+    key = index_key_plain(org)
+    digests = sorted({envelope.blind_index(w, key, "name") for w in (NAME, "Chhorvivorn", "Dara")}
+                     | {envelope.blind_index("N0123456", key, "id")})
+    expected = sorted(CasePerson.objects.filter(
+        organisation_id=org.pk, person__search_index__organisation_id=org.pk, person__search_index__digest__in=digests,
+    ).values_list("person__search_index__digest", "person_id", "case_id"))
+    got = sorted(_persons_and_cases_by_digest(org.pk, digests))
+    assert got == expected and len(got) >= 6
+    assert {c for _, _, c in got} <= set(Case.objects.filter(organisation=org).values_list("pk", flat=True))
+    with pytest.raises(ValueError):
+        _persons_and_cases_by_digest(org.pk, ["abc}', '{x"])
