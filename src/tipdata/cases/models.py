@@ -84,6 +84,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-registered_on", "-id"], name="case_org_list"),
             models.Index(fields=["organisation", "status"], name="case_org_status"),
+            # By id, carrying organisation and registration date (PostgreSQL INCLUDE): a name
+            # search orders the cases it found without reading their rows.
+            models.Index(fields=["id"], include=["organisation", "registered_on"], name="case_by_id_listing"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_unique_per_org"),

@@ -143,6 +143,36 @@ def list_page(rows: QuerySet[Any], number: Any, per_page: int = 25, *,
     return ListPage(found[:per_page], wanted, count, capped, len(found) > per_page, num_pages, COUNT_CAP)
 
 
+def case_list_page(membership: Membership, search: CaseSearch, number: Any) -> ListPage:
+    """Page ``number`` of the case list for this search.
+
+    A search by name alone, by someone who sees every case of the organisation, is answered
+    from the name index: its cases and their order are known from there, and only the
+    page's rows are read. Anything else is counted and paged in the database.
+    """
+    only_name = search.name and not (search.status or search.exploitation_type or search.registered_from
+                                     or search.registered_to)
+    if only_name and may_see_identifiers(membership) and role_has(membership.role, Permission.CASE_VIEW_ALL):
+        return ids_page(_name_matches(membership, search.name), number, case_rows_by_id)
+    return list_page(case_list_rows(membership, search), number,
+                     by_ids=case_rows_by_id if search.name else None)
+
+
+def ids_page(ids: list[int], number: Any, by_ids: Callable[[list[int]], Iterable[Any]], per_page: int = 25) -> ListPage:
+    """Page ``number`` of a list whose ids, in order, are known (and counted exactly); only
+    the page's rows are read."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    num_pages = max(1, -(-len(ids) // per_page))
+    wanted = min(wanted, num_pages)
+    page_ids = ids[(wanted - 1) * per_page: wanted * per_page + 1]
+    by_id = {row.pk: row for row in by_ids(page_ids)}
+    found = [by_id[pk] for pk in page_ids if pk in by_id]
+    return ListPage(found[:per_page], wanted, len(ids), False, len(found) > per_page, num_pages, COUNT_CAP)
+
+
 def case_rows_by_id(ids: list[int]) -> QuerySet[Case]:
     """The list columns of the cases with these ids: for ids already read through ``case_list``."""
     return Case.objects.filter(pk__any_of=Ids(ids)).only(*LIST_FIELDS)
@@ -161,53 +191,66 @@ def case_list(membership: Membership | None, search: CaseSearch) -> QuerySet[Cas
     if search.name and membership is not None:
         if not may_see_identifiers(membership):
             return Case.objects.none()
-        key = index_key_plain(membership.organisation)
-        digests = [envelope.blind_index(search.name, key, "name"), envelope.blind_index(search.name, key, "id")]
-        tokens = envelope.name_tokens(search.name)
-        token_digests = [envelope.blind_index(t, key, "name") for t in tokens]
-        # Every word typed must be one of the person's names (any order), or the whole
-        # string must equal the full name or identity number. One query finds, for every
-        # digest, the persons indexed under it and their cases; the sets are combined here.
-        # (As one query of ORs and subqueries, PostgreSQL read every case of the organisation.)
-        wanted = set(digests) | set(token_digests)
-        rows = _persons_and_cases_by_digest(membership.organisation_id, sorted(wanted))
-        hits: dict[str, set[int]] = {digest: set() for digest in wanted}
-        for digest, person_id, _case_id in rows:
-            hits[digest].add(person_id)
-        found: set[int] = set().union(*(hits[d] for d in digests))
-        every_word: set[int] | None = None
-        for digest in token_digests:
-            every_word = hits[digest] if every_word is None else every_word & hits[digest]
-        person_ids = found | (every_word or set())
-        if len(person_ids) > MAX_NAME_MATCHES:
-            person_ids = set(sorted(person_ids)[:MAX_NAME_MATCHES])
         # The case ids travel as one array parameter (see cases/lookups.py).
-        cases = cases.filter(pk__any_of=Ids(sorted({case_id for _d, person_id, case_id in rows if person_id in person_ids})))
+        cases = cases.filter(pk__any_of=Ids(_name_matches(membership, search.name)))
     return cases.select_related("owner")
 
 
-def _persons_and_cases_by_digest(organisation_id: int, digests: list[str]) -> list[tuple[str, int, int]]:
-    """(digest, person id, case id) for every person of the organisation indexed under a digest.
+def _name_matches(membership: Membership, name: str) -> list[int]:
+    """The organisation's cases with a person of that name or identity number, in list order
+    (newest registration first), whoever may see them: callers scope them.
+
+    Every word typed must be one of the person's names (any order), or the whole string must
+    equal the full name or identity number. One query finds, for every digest, the persons
+    indexed under it and their cases; the sets are combined here. (As one query of ORs and
+    subqueries, PostgreSQL read every case of the organisation.)
+    """
+    key = index_key_plain(membership.organisation)
+    digests = [envelope.blind_index(name, key, "name"), envelope.blind_index(name, key, "id")]
+    token_digests = [envelope.blind_index(t, key, "name") for t in envelope.name_tokens(name)]
+    wanted = set(digests) | set(token_digests)
+    rows = _persons_and_cases_by_digest(membership.organisation_id, sorted(wanted))
+    hits: dict[str, set[int]] = {digest: set() for digest in wanted}
+    for digest, person_id, _case_id, _registered in rows:
+        hits[digest].add(person_id)
+    found: set[int] = set().union(*(hits[d] for d in digests))
+    every_word: set[int] | None = None
+    for digest in token_digests:
+        every_word = hits[digest] if every_word is None else every_word & hits[digest]
+    person_ids = found | (every_word or set())
+    if len(person_ids) > MAX_NAME_MATCHES:
+        person_ids = set(sorted(person_ids)[:MAX_NAME_MATCHES])
+    cases = {(registered, case_id) for _d, person_id, case_id, registered in rows if person_id in person_ids}
+    return [case_id for _registered, case_id in sorted(cases, reverse=True)]
+
+
+def _persons_and_cases_by_digest(organisation_id: int, digests: list[str]) -> list[tuple[str, int, int, Any]]:
+    """(digest, person id, case id, registration date) for every person of the organisation
+    indexed under a digest, with each of their cases of the organisation.
 
     Plain SQL because the ORM can only join the index to the persons' case links through
-    the persons' table, which this needs nothing from: on two covering indexes (the index
-    carries the person, the link by person carries its organisation and case) PostgreSQL
-    answers from the indexes alone. ``test_name_search_rows_match_the_orm`` holds it to the
-    ORM's answer.
+    the persons' table, which this needs nothing from: on three covering indexes (the index
+    carries the person; the link by person its organisation and case; the case by id its
+    organisation and registration date) PostgreSQL answers from indexes alone.
+    ``test_name_search_rows_match_the_orm`` holds it to the ORM's answer.
     """
     if not all(d.isalnum() for d in digests):
         raise ValueError("blind-index digests are hexadecimal")
-    index, links = PersonSearchIndex._meta.db_table, CasePerson._meta.db_table
+    index, links, cases = PersonSearchIndex._meta.db_table, CasePerson._meta.db_table, Case._meta.db_table
     if connection.vendor == "postgresql":
         digest_in, param = "= ANY(%s::text[])", "{" + ",".join(digests) + "}"  # hex digests: nothing to quote
     else:
         digest_in, param = "IN (SELECT value FROM json_each(%s))", json.dumps(digests)
-    sql = (f"SELECT i.digest, l.person_id, l.case_id FROM {index} i "  # noqa: S608 - table names from the models
+    sql = (f"SELECT i.digest, l.person_id, l.case_id, c.registered_on FROM {index} i "  # noqa: S608 - names from the models
            f"JOIN {links} l ON l.person_id = i.person_id AND l.organisation_id = i.organisation_id "
+           f"JOIN {cases} c ON c.id = l.case_id AND c.organisation_id = i.organisation_id "
            f"WHERE i.organisation_id = %s AND i.digest {digest_in}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [organisation_id, param])
-        return [(str(d), int(p), int(c)) for d, p, c in cursor.fetchall()]
+        rows = cursor.fetchall()
+    if connection.vendor != "postgresql":  # SQLite returns dates as text
+        return [(str(d), int(p), int(c), date.fromisoformat(str(r))) for d, p, c, r in rows]
+    return [(str(d), int(p), int(c), r) for d, p, c, r in rows]
 
 
 def case_get(membership: Membership | None, public_id: Any) -> Case:

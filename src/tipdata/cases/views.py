@@ -106,8 +106,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         page_number = request.GET.get("page") or 1
     search = selectors.CaseSearch(**form.cleaned_data) if form.is_bound and form.is_valid() else selectors.CaseSearch()
     searching = any(str(v) for v in vars(search).values() if v is not None)
-    page = selectors.list_page(selectors.case_list_rows(membership, search), page_number,
-                               by_ids=selectors.case_rows_by_id if search.name else None)
+    page = selectors.case_list_page(membership, search, page_number)
     names = selectors.case_victim_names(list(page.object_list), membership)
     # The rows are made here, not in the template: on the busiest page the template's
     # per-row URL reversing and label filters cost more than the database.
