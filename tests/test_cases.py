@@ -466,3 +466,30 @@ def test_a_name_search_from_the_index_pages_as_the_database_would(make_org: Any,
     mine = selectors.case_list_page(worker_m, search, 1)
     assert mine.count == 11 and all(c.owner_id == worker.pk for c in mine.object_list)
     assert selectors.case_list_page(boss_m, selectors.CaseSearch(name=NAME, status="closed"), 1).count == 0
+
+
+def test_victim_names_read_as_the_orm_reads_them(make_org: Any, make_user: Any) -> None:
+    """The list's plain-SQL read of the victims' sealed names gives what the ORM's JSON key
+    lookups give, on either database, and an erased victim shows as erased."""
+    import uuid
+
+    from tipdata.cases.models import CasePerson
+    from tipdata.cases.selectors import _victim_sealed_names
+
+    org = make_org()
+    boss = make_user(org, "supervisor", username="names-boss")
+    cases = [_case(org, boss, id_number=f"V{i:07d}") for i in range(3)]
+    cases.append(_case(org, boss, first="Solo", second="", id_number="V9999999"))
+    person_erase(person=cases[1].case_persons.get().person, actor=boss, reason="test")
+    ids = [c.pk for c in cases]
+    expected = sorted(
+        (c, str(p), bytes(w) if w is not None else None, k, f, s)
+        for c, p, w, k, f, s in CasePerson.objects.filter(case_id__in=ids, role="victim").values_list(
+            "case_id", "person__public_id", "person__wrapped_data_key", "person__org_key_id",
+            "person__sealed__prs_first_name", "person__sealed__prs_second_name"))
+    got = sorted((c, str(uuid.UUID(str(p))), bytes(w) if w is not None else None, k, f, s)
+                 for c, p, w, k, f, s in _victim_sealed_names(ids))
+    assert got == expected and len(got) == 4
+    names = selectors.case_victim_names(cases, _membership(boss))
+    assert names[cases[0].pk] == f"{NAME} Chhorvivorn" and names[cases[1].pk] == "[erased]"
+    assert names[cases[3].pk] == "Solo" and selectors._victim_sealed_names([]) == []

@@ -20,7 +20,7 @@ from tipdata.accounts.models import Membership
 from tipdata.accounts.roles import Permission, role_has
 from tipdata.audit.services import audit_record
 from tipdata.cases.lookups import Ids
-from tipdata.cases.models import Case, CasePerson, Consent, PersonRole, PersonSearchIndex
+from tipdata.cases.models import Case, CasePerson, Consent, Person, PersonRole, PersonSearchIndex
 from tipdata.cases.sealing import open_values
 from tipdata.keys import envelope
 from tipdata.keys.services import data_key_open, index_key_plain
@@ -341,20 +341,42 @@ def case_read(membership: Membership, case: Case, *, channel: str, actor: Any, i
     return CaseView(case, persons, narratives, identified, comments, referrals, plans, events)
 
 
+def _victim_sealed_names(case_ids: list[int]) -> list[tuple[int, Any, Any, str, str | None, str | None]]:
+    """(case id, person public id, wrapped data key, organisation key id, sealed first name,
+    sealed second name) of the victims of these cases.
+
+    Only the two sealed names are read (JSON key lookups in SQL), not whole persons; in
+    plain SQL because on every page of the list Django took longer to compile this query
+    than PostgreSQL took to run it. ``test_victim_names_read_as_the_orm_reads_them`` holds it
+    to the ORM's answer.
+    """
+    if not case_ids:
+        return []
+    links, persons = CasePerson._meta.db_table, Person._meta.db_table
+    if connection.vendor == "postgresql":
+        first, second = "p.sealed ->> 'prs_first_name'", "p.sealed ->> 'prs_second_name'"
+        case_in, ids = "= ANY(%s::bigint[])", "{" + ",".join(str(int(i)) for i in case_ids) + "}"
+    else:
+        first, second = "json_extract(p.sealed, '$.prs_first_name')", "json_extract(p.sealed, '$.prs_second_name')"
+        case_in, ids = "IN (SELECT value FROM json_each(%s))", json.dumps([int(i) for i in case_ids])
+    sql = (f"SELECT l.case_id, p.public_id, p.wrapped_data_key, p.org_key_id, {first}, {second} "  # noqa: S608 - no values
+           f"FROM {links} l JOIN {persons} p ON p.id = l.person_id WHERE l.role = %s AND l.case_id {case_in}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [PersonRole.VICTIM.value, ids])
+        return list(cursor.fetchall())
+
+
 def case_victim_names(cases: list[Case], membership: Membership) -> dict[int, str]:
     """Victim names for a page of the case list (identified roles only)."""
     if not may_see_identifiers(membership):
         return {}
     names: dict[int, str] = {}
-    # Only the two sealed names are fetched (JSON key lookups in SQL), not whole persons.
-    links = CasePerson.objects.filter(case_id__any_of=Ids([c.pk for c in cases]), role=PersonRole.VICTIM).values_list(
-        "case_id", "person__public_id", "person__wrapped_data_key", "person__org_key_id",
-        "person__sealed__prs_first_name", "person__sealed__prs_second_name")
+    links = _victim_sealed_names([c.pk for c in cases])
     for case_id, public_id, wrapped, org_key_id, first, second in links:
         if wrapped is None:
             names[case_id] = "[erased]"
             continue
-        ref = f"person:{public_id}"
+        ref = f"person:{uuid.UUID(str(public_id))}"
         sealed = {k: v for k, v in (("prs_first_name", first), ("prs_second_name", second)) if v}
         plain = open_values(sealed, key=data_key_open(wrapped=bytes(wrapped), org_key_id=org_key_id, record_ref=ref),
                             record_ref=ref)
