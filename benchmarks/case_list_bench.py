@@ -115,7 +115,10 @@ def main() -> None:
 
     var = Path(tempfile.mkdtemp(prefix="tipdata-bench-"))
     env = {**os.environ, "DATABASE_URL": args.database_url, "TIPDATA_VAR_DIR": str(var),
-           "TIPDATA_ENV": "local", "TIPDATA_MASTER_KEY_FILE": str(ROOT / "var" / "bench-master.key")}
+           "TIPDATA_ENV": "local", "TIPDATA_MASTER_KEY_FILE": str(ROOT / "var" / "bench-master.key"),
+           # Database connections last the whole run (60 s by default), so the CPU of PostgreSQL's
+           # backends can be read from /proc: a backend that exits takes its count with it.
+           "TIPDATA_DB_CONN_MAX_AGE": "3600"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     tipdata = [str(BIN / "tipdata")]
     print(f"machine: {describe()}")
