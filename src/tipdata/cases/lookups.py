@@ -13,6 +13,7 @@ in Python, which for a thousand ids cost more than the query itself.
 
 from __future__ import annotations
 
+import json
 from array import array
 from collections.abc import Iterable
 from typing import Any
@@ -53,11 +54,27 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         _, rhs_params = self.process_rhs(compiler, connection)
         ids: Any = list(rhs_params)[0]  # the one parameter: the Ids
-        text = ",".join(map(str, ids.values))
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, "{" + text + "}"]
         # lhs is the compiled column reference; the ids are a bound parameter.
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, "[" + text + "]"]  # noqa: S608
+        condition, param = one_of(connection.vendor, ids)
+        return f"{lhs} {condition}", [*lhs_params, param]
+
+
+def one_of(vendor: str, values: Ids | list[str]) -> tuple[str, str]:
+    """"Is one of these values" as the SQL to write after a column, and its one parameter.
+
+    ``values`` are ``Ids`` or strings of letters and digits only (such as blind-index
+    digests): they are written into an array or JSON text, so nothing else is accepted.
+    Also used by the plain SQL of ``cases.selectors``.
+    """
+    if isinstance(values, Ids):
+        items, cast = [str(v) for v in values.values], "bigint"
+    else:
+        if not all(v.isalnum() for v in values):
+            raise ValueError("only ids, or values of letters and digits, go into one parameter")
+        items, cast = [json.dumps(v) for v in values], "text"
+    if vendor == "postgresql":
+        return f"= ANY(%s::{cast}[])", "{" + ",".join(items) + "}"
+    return "IN (SELECT value FROM json_each(%s))", "[" + ",".join(items) + "]"
 
 
 def register() -> None:

@@ -6,7 +6,6 @@ that a record of another organisation exists. Reads that reveal identifiers are 
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from django.db.models import Q, QuerySet
 from tipdata.accounts.models import Membership
 from tipdata.accounts.roles import Permission, role_has
 from tipdata.audit.services import audit_record
-from tipdata.cases.lookups import Ids
+from tipdata.cases.lookups import Ids, one_of
 from tipdata.cases.models import Case, CasePerson, Consent, Person, PersonRole, PersonSearchIndex
 from tipdata.cases.sealing import open_values
 from tipdata.keys import envelope
@@ -113,10 +112,7 @@ def list_page(rows: QuerySet[Any], number: Any, per_page: int = 25, *,
     organisation's cases for the ids.
     """
     ids_first = by_ids is not None
-    try:
-        wanted = max(1, int(number))
-    except (TypeError, ValueError):
-        wanted = 1
+    wanted = _page_number(number)
     if ids_first:
         # Up to a thousand integers: read straight off the cursor, not through the ORM's
         # row iterator, which took longer than the query.
@@ -134,10 +130,8 @@ def list_page(rows: QuerySet[Any], number: Any, per_page: int = 25, *,
         wanted = min(wanted, num_pages)
     start = (wanted - 1) * per_page
     if ids_first and (not capped or start + per_page < len(ids)):  # the page and the id after it are in ids
-        page_ids = ids[start: start + per_page + 1]
         assert by_ids is not None
-        by_id = {row.pk: row for row in by_ids(page_ids)}
-        found = [by_id[pk] for pk in page_ids if pk in by_id]
+        found = _in_order(ids[start: start + per_page + 1], by_ids)
     else:
         found = list(rows[start: start + per_page + 1])
     return ListPage(found[:per_page], wanted, count, capped, len(found) > per_page, num_pages, COUNT_CAP)
@@ -161,16 +155,24 @@ def case_list_page(membership: Membership, search: CaseSearch, number: Any) -> L
 def ids_page(ids: list[int], number: Any, by_ids: Callable[[list[int]], Iterable[Any]], per_page: int = 25) -> ListPage:
     """Page ``number`` of a list whose ids, in order, are known (and counted exactly); only
     the page's rows are read."""
-    try:
-        wanted = max(1, int(number))
-    except (TypeError, ValueError):
-        wanted = 1
     num_pages = max(1, -(-len(ids) // per_page))
-    wanted = min(wanted, num_pages)
-    page_ids = ids[(wanted - 1) * per_page: wanted * per_page + 1]
-    by_id = {row.pk: row for row in by_ids(page_ids)}
-    found = [by_id[pk] for pk in page_ids if pk in by_id]
+    wanted = min(_page_number(number), num_pages)
+    found = _in_order(ids[(wanted - 1) * per_page: wanted * per_page + 1], by_ids)
     return ListPage(found[:per_page], wanted, len(ids), False, len(found) > per_page, num_pages, COUNT_CAP)
+
+
+def _page_number(number: Any) -> int:
+    """The page asked for; anything that is not a positive number asks for the first."""
+    try:
+        return max(1, int(number))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _in_order(ids: list[int], by_ids: Callable[[list[int]], Iterable[Any]]) -> list[Any]:
+    """The rows of these ids, in the order of the ids."""
+    by_id = {row.pk: row for row in by_ids(ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def case_rows_by_id(ids: list[int]) -> QuerySet[Case]:
@@ -234,13 +236,8 @@ def _persons_and_cases_by_digest(organisation_id: int, digests: list[str]) -> li
     organisation and registration date) PostgreSQL answers from indexes alone.
     ``test_name_search_rows_match_the_orm`` holds it to the ORM's answer.
     """
-    if not all(d.isalnum() for d in digests):
-        raise ValueError("blind-index digests are hexadecimal")
     index, links, cases = PersonSearchIndex._meta.db_table, CasePerson._meta.db_table, Case._meta.db_table
-    if connection.vendor == "postgresql":
-        digest_in, param = "= ANY(%s::text[])", "{" + ",".join(digests) + "}"  # hex digests: nothing to quote
-    else:
-        digest_in, param = "IN (SELECT value FROM json_each(%s))", json.dumps(digests)
+    digest_in, param = one_of(connection.vendor, digests)  # refuses anything but letters and digits
     sql = (f"SELECT i.digest, l.person_id, l.case_id, c.registered_on FROM {index} i "  # noqa: S608 - names from the models
            f"JOIN {links} l ON l.person_id = i.person_id AND l.organisation_id = i.organisation_id "
            f"JOIN {cases} c ON c.id = l.case_id AND c.organisation_id = i.organisation_id "
@@ -355,10 +352,9 @@ def _victim_sealed_names(case_ids: list[int]) -> list[tuple[int, Any, Any, str, 
     links, persons = CasePerson._meta.db_table, Person._meta.db_table
     if connection.vendor == "postgresql":
         first, second = "p.sealed ->> 'prs_first_name'", "p.sealed ->> 'prs_second_name'"
-        case_in, ids = "= ANY(%s::bigint[])", "{" + ",".join(str(int(i)) for i in case_ids) + "}"
     else:
         first, second = "json_extract(p.sealed, '$.prs_first_name')", "json_extract(p.sealed, '$.prs_second_name')"
-        case_in, ids = "IN (SELECT value FROM json_each(%s))", json.dumps([int(i) for i in case_ids])
+    case_in, ids = one_of(connection.vendor, Ids(case_ids))
     sql = (f"SELECT l.case_id, p.public_id, p.wrapped_data_key, p.org_key_id, {first}, {second} "  # noqa: S608 - no values
            f"FROM {links} l JOIN {persons} p ON p.id = l.person_id WHERE l.role = %s AND l.case_id {case_in}")
     with connection.cursor() as cursor:
