@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
 from tipdata.accounts.models import Membership, Organisation, User
@@ -175,3 +176,61 @@ def test_the_main_menu_follows_role_and_language(make_org: Any, make_user: Any, 
     client.force_login(operator)
     menu = client.get("/standard/").content.decode().split("<main")[0]
     assert "Screening" not in menu and "Data quality" not in menu  # no organisation: no work menus
+
+
+def test_user_with_memberships_read_as_the_orm_reads_them(make_org: Any, make_user: Any) -> None:
+    """The backend's plain read (ADR 0006) gives what the ORM gives: every field of the
+    membership, its user and its organisation, the same types, in the same order."""
+    from tipdata.accounts.backends import memberships_with_user
+
+    org_b, org_a = make_org("Beta", country="TH"), make_org("Alpha")
+    user = make_user(org_b, "supervisor", username="plain-read", language="th")
+    Membership.objects.create(user=user, organisation=org_a, role="viewer")
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now(), totp_secret="ABC", first_name="ស្រី")
+
+    plain = memberships_with_user(user.pk)
+    orm = list(Membership.objects.filter(user_id=user.pk).select_related("user", "organisation")
+               .order_by("organisation__slug"))
+    assert [m.organisation.slug for m in plain] == ["alpha", "beta"] == [m.organisation.slug for m in orm]
+    for got, want in zip(plain, orm, strict=True):
+        for mine, theirs in ((got, want), (got.user, want.user), (got.organisation, want.organisation)):
+            fields = [f.attname for f in type(theirs)._meta.concrete_fields]
+            assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+            assert [type(getattr(mine, f)) for f in fields] == [type(getattr(theirs, f)) for f in fields]
+            assert not mine._state.adding and mine._state.db == theirs._state.db
+    assert plain[0].user is plain[1].user  # one user instance, as the backend hands it to Django
+    assert memberships_with_user(user.pk + 1000) == []
+
+
+def test_session_store_reads_as_django_reads(make_org: Any, make_user: Any) -> None:
+    """The plain read of a session (accounts/sessions.py) loads what Django's store loads, and
+    forgets a key that names no live session (expired, unknown or tampered), as Django does,
+    so a key chosen by someone else is never adopted."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session
+
+    from tipdata.accounts.sessions import SessionStore
+
+    live = DjangoStore()
+    live.update({"_auth_user_id": "7", "note": "ស្រី \"quoted\""})
+    live.save()
+    expired = DjangoStore()
+    expired["x"] = 1
+    expired.save()
+    Session.objects.filter(pk=expired.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    tampered = DjangoStore()
+    tampered["x"] = 1
+    tampered.save()
+    Session.objects.filter(pk=tampered.session_key).update(session_data="not-signed:by-us")
+
+    for key in (live.session_key, expired.session_key, tampered.session_key, "no-such-session-key-0123456789"):
+        mine, theirs = SessionStore(key), DjangoStore(key)
+        assert mine.load() == theirs.load()
+        assert mine.session_key == theirs.session_key
+    assert SessionStore(live.session_key).load() == {"_auth_user_id": "7", "note": "ស្រី \"quoted\""}
+    assert SessionStore(expired.session_key).session_key == expired.session_key  # not yet loaded
+    gone = SessionStore(expired.session_key)
+    gone.load()
+    assert gone.session_key is None  # a new key is made when this session is saved

@@ -127,6 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions end 8 hours after sign-in and when the browser closes: shared office computers.
 # (Not refreshed on every request: that would be a database write per page view.)
+# Django's database sessions, read in one plain statement (accounts/sessions.py).
+SESSION_ENGINE = "tipdata.accounts.sessions"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
