@@ -234,3 +234,37 @@ def test_session_store_reads_as_django_reads(make_org: Any, make_user: Any) -> N
     gone = SessionStore(expired.session_key)
     gone.load()
     assert gone.session_key is None  # a new key is made when this session is saved
+
+
+def test_per_language_parts_hold_nothing_of_the_request(make_org: Any, make_user: Any, client: Any) -> None:
+    """``per_language`` parts are rendered once per language and process: they follow the
+    language and the names given to the tag, and nothing else of the context reaches them,
+    so nothing one user saw can show on another user's page."""
+    from django.template import Context, Template
+    from django.utils.translation import override
+
+    page = Template("{% load web_tags %}{% per_language shown %}[{{ secret }}|{{ shown }}|{% url 'case-list' %}]"
+                    "{% load i18n %}{% translate 'Sign out' %}{% endper_language %}")
+    assert page.render(Context({"secret": "Sophea", "shown": True})) == "[|True|/cases/]Sign out"
+    assert page.render(Context({"secret": "Dara", "shown": False})) == "[|False|/cases/]Sign out"
+    with override("th"):
+        assert "Sign out" not in page.render(Context({"shown": True}))
+    unkeyable = page.render(Context({"shown": ["a list"]}))  # rendered, not kept
+    assert unkeyable == "[|[&#x27;a list&#x27;]|/cases/]Sign out"
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import RequestContext
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    processors = Template("{% load web_tags %}{% per_language %}[{{ user }}{{ request }}{{ csrf_token }}"
+                          "{{ LANGUAGES }}{{ messages }}]{% endper_language %}")
+    assert processors.render(RequestContext(request, {"secret": "x"})) == "[]"  # nor what processors add
+
+    org = make_org()
+    make_user(org, "supervisor", username="lang-one")
+    client.post("/login/", {"username": "lang-one", "password": PASSWORD})
+    english = client.get("/cases/").content.decode()
+    thai = client.get("/cases/?lang=th").content.decode()
+    assert 'value="th" selected' in thai and 'value="en" selected' in english
+    assert english.count('name="csrfmiddlewaretoken"') == 3 and "lang-one" in english
