@@ -21,6 +21,7 @@ from typing import Any, cast
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, models, router
 
+from tipdata import plainsql
 from tipdata.accounts.models import Membership, Organisation, User
 
 PRELOADED = "preloaded_memberships"  # read by accounts.selectors.request_memberships
@@ -29,20 +30,16 @@ _PARTS: tuple[tuple[type[models.Model], str], ...] = ((Membership, "m"), (User, 
 
 
 @cache
-def _statement(alias: str) -> tuple[str, list[tuple[type[models.Model], list[str], list[tuple[list[Any], Any]]]]]:
-    """The SQL, and for each model: its fields' names and each column's converters, in order."""
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+def _statement(alias: str) -> tuple[str, list[tuple[type[models.Model], tuple[str, ...], plainsql.Converters]]]:
+    """The SQL, and for each model: its fields' names and their converters, in order."""
+    quote = connections[alias].ops.quote_name
     columns: list[str] = []
     parts = []
     for model, table_alias in _PARTS:
-        fields = list(model._meta.concrete_fields)
+        fields = model._meta.concrete_fields
         columns += [f"{table_alias}.{quote(str(f.column))}" for f in fields]
-        converters = []
-        for f in fields:
-            col = f.get_col(table_alias)
-            converters.append((connection.ops.get_db_converters(col) + cast(Any, f).get_db_converters(connection), col))
-        parts.append((model, [f.attname for f in fields], converters))
+        names = tuple(f.attname for f in fields)
+        parts.append((model, names, plainsql.converters(alias, model, names, table_alias)))
 
     def column(model: type[models.Model], name: str) -> str:
         return quote(str(cast(Any, model._meta.get_field(name)).column))
@@ -59,8 +56,7 @@ def memberships_with_user(user_id: Any) -> list[Membership]:
     loaded, ordered by the organisation's slug; none for a user without a membership."""
     alias = router.db_for_read(Membership)
     sql, parts = _statement(alias)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, [user_id])
         rows = cursor.fetchall()
     found: list[Membership] = []
@@ -68,12 +64,9 @@ def memberships_with_user(user_id: Any) -> list[Membership]:
     for row in rows:
         instances: list[Any] = []
         start = 0
-        for model, names, converters in parts:
-            values = list(row[start: start + len(names)])
+        for model, names, column_converters in parts:
+            values = plainsql.convert(row[start: start + len(names)], column_converters, alias)
             start += len(names)
-            for i, (functions, col) in enumerate(converters):
-                for convert in functions:
-                    values[i] = convert(values[i], col, connection)
             instances.append(model.from_db(alias, names, values))
         membership, row_user, organisation = instances
         user = user or row_user
