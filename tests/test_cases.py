@@ -518,6 +518,19 @@ def test_the_organisation_list_pages_as_the_orm_would(make_org: Any, make_user: 
     many()
 
 
+def test_case_rows_by_id_read_as_the_orm_reads_them(make_org: Any, make_user: Any) -> None:
+    """The plain read of a page's rows by id gives the ORM's values, whatever the ids."""
+    org = make_org()
+    boss = make_user(org, "supervisor", username="rows-boss")
+    ids = [_case(org, boss, id_number=f"R{i:07d}").pk for i in range(4)]
+    asked = [ids[2], ids[0], 10**9, ids[3]]
+    got = sorted(selectors.case_rows_by_id(asked))
+    want = sorted(Case.objects.filter(pk__in=asked).values_list(*selectors.ROW_FIELDS))
+    assert got == want and len(got) == 3
+    assert [type(v) for v in got[0]] == [type(v) for v in want[0]]
+    assert selectors.case_rows_by_id([]) == []
+
+
 def test_victim_names_read_as_the_orm_reads_them(make_org: Any, make_user: Any) -> None:
     """The list's plain-SQL read of the victims' sealed names gives what the ORM's JSON key
     lookups give, on either database, and an erased victim shows as erased."""
