@@ -247,6 +247,7 @@ def test_per_language_parts_hold_nothing_of_the_request(make_org: Any, make_user
                     "{% load i18n %}{% translate 'Sign out' %}{% endper_language %}")
     assert page.render(Context({"secret": "Sophea", "shown": True})) == "[|True|/cases/]Sign out"
     assert page.render(Context({"secret": "Dara", "shown": False})) == "[|False|/cases/]Sign out"
+    assert page.render(Context({"shown": 1})) == "[|1|/cases/]Sign out"  # kept apart from True
     with override("th"):
         assert "Sign out" not in page.render(Context({"shown": True}))
     unkeyable = page.render(Context({"shown": ["a list"]}))  # rendered, not kept

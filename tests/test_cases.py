@@ -518,6 +518,32 @@ def test_the_organisation_list_pages_as_the_orm_would(make_org: Any, make_user: 
     many()
 
 
+def test_a_name_search_without_the_right_to_names_and_a_huge_page_are_answered(
+        make_org: Any, make_user: Any, client: Any, monkeypatch: Any) -> None:
+    """A data officer (no names) searching by name gets no cases, not an error; a page
+    number far past the end of a long list gets an empty page, not a database overflow."""
+    org = make_org()
+    boss = make_user(org, "supervisor", username="huge-boss")
+    make_user(org, "data_officer", username="huge-officer")
+    worker = make_user(org, "caseworker", username="huge-worker")
+    for i in range(4):
+        _case(org, worker if i % 2 else boss, id_number=f"H{i:07d}")
+    client.post("/login/", {"username": "huge-officer", "password": PASSWORD})
+    page = client.post("/cases/", {"name": NAME})
+    assert page.status_code == 200 and "0 cases" in page.content.decode()
+    assert "No cases match." in page.content.decode()
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)  # so every list here is "more than 2"
+    huge = 10**20
+    for user in (boss, worker):
+        membership = _membership(user)
+        for search in (selectors.CaseSearch(), selectors.CaseSearch(status="Active"), selectors.CaseSearch(name=NAME)):
+            result = selectors.case_list_page(membership, search, huge)
+            assert result.object_list == [] or result.number < huge
+    client.post("/login/", {"username": "huge-boss", "password": PASSWORD})
+    assert client.get(f"/cases/?page={huge}").status_code == 200
+
+
 def test_case_rows_by_id_read_as_the_orm_reads_them(make_org: Any, make_user: Any) -> None:
     """The plain read of a page's rows by id gives the ORM's values, whatever the ids."""
     org = make_org()

@@ -30,8 +30,8 @@ _PARTS: tuple[tuple[type[models.Model], str], ...] = ((Membership, "m"), (User, 
 
 
 @cache
-def _statement(alias: str) -> tuple[str, list[tuple[type[models.Model], tuple[str, ...], plainsql.Converters]]]:
-    """The SQL, and for each model: its fields' names and their converters, in order."""
+def _statement(alias: str) -> tuple[str, list[tuple[type[models.Model], tuple[str, ...], str]]]:
+    """The SQL, and for each model: its fields' names and its alias in the SQL, in order."""
     quote = connections[alias].ops.quote_name
     columns: list[str] = []
     parts = []
@@ -39,7 +39,7 @@ def _statement(alias: str) -> tuple[str, list[tuple[type[models.Model], tuple[st
         fields = model._meta.concrete_fields
         columns += [f"{table_alias}.{quote(str(f.column))}" for f in fields]
         names = tuple(f.attname for f in fields)
-        parts.append((model, names, plainsql.converters(alias, model, names, table_alias)))
+        parts.append((model, names, table_alias))
 
     def column(model: type[models.Model], name: str) -> str:
         return quote(str(cast(Any, model._meta.get_field(name)).column))
@@ -61,10 +61,11 @@ def memberships_with_user(user_id: Any) -> list[Membership]:
         rows = cursor.fetchall()
     found: list[Membership] = []
     user: Any = None
+    converters = [plainsql.converters(alias, model, names, table_alias) for model, names, table_alias in parts]
     for row in rows:
         instances: list[Any] = []
         start = 0
-        for model, names, column_converters in parts:
+        for (model, names, _table_alias), column_converters in zip(parts, converters, strict=True):
             values = plainsql.convert(row[start: start + len(names)], column_converters, alias)
             start += len(names)
             instances.append(model.from_db(alias, names, values))

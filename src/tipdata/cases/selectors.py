@@ -168,6 +168,8 @@ def case_list_page(membership: Membership, search: CaseSearch, number: Any) -> L
     from the name index: its cases and their order are known from there, and only the
     page's rows are read. Anything else is counted and paged in the database.
     """
+    if search.name and not may_see_identifiers(membership):
+        return ids_page([], number, case_rows_by_id)  # names are not theirs to search by
     only_name = search.name and not (search.status or search.exploitation_type or search.registered_from
                                      or search.registered_to)
     if only_name and may_see_identifiers(membership) and role_has(membership.role, Permission.CASE_VIEW_ALL):
@@ -237,11 +239,15 @@ def ids_page(ids: list[int], number: Any, by_ids: Callable[[list[int]], Iterable
     return ListPage(found[:per_page], wanted, len(ids), False, len(found) > per_page, num_pages, COUNT_CAP)
 
 
+MAX_PAGE = 1_000_000  # far past any list; a bigger number would overflow the database's offset
+
+
 def _page_number(number: Any) -> int:
-    """The page asked for; anything that is not a positive number asks for the first."""
+    """The page asked for; anything that is not a positive number asks for the first, and
+    a number past ``MAX_PAGE`` for that page (empty: nobody has 25 million cases)."""
     try:
-        return max(1, int(number))
-    except (TypeError, ValueError):
+        return min(max(1, int(number)), MAX_PAGE)
+    except (TypeError, ValueError, OverflowError):
         return 1
 
 

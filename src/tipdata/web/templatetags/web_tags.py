@@ -63,7 +63,7 @@ class PerLanguageNode(template.Node):
 
     def render(self, context: template.Context) -> SafeString:
         values = {name: context.get(name) for name in self.names}
-        key = (get_language() or "en", get_script_prefix(), *values.values())
+        key = (get_language() or "en", get_script_prefix(), *((type(v), v) for v in values.values()))
         try:
             found = self.rendered.get(key)
         except TypeError:  # a value that cannot be a key: rendered, not kept
