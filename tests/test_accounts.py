@@ -160,7 +160,7 @@ def test_a_signed_in_page_reads_the_user_and_memberships_in_one_query(make_org: 
 
 
 def test_the_main_menu_follows_role_and_language(make_org: Any, make_user: Any, client: Any) -> None:
-    """The menu is rendered once per role and language (web_tags.main_menu): each role still
+    """The menu is rendered once per role and language (per_language in base.html): each role still
     gets its own entries, and each language its own labels."""
     org = make_org()
     make_user(org, "caseworker", username="menu-cw")

@@ -136,7 +136,6 @@ def list_page(rows: QuerySet[Any], number: Any, per_page: int = 25, *,
     organisation's cases for the ids.
     """
     ids_first = by_ids is not None
-    wanted = _page_number(number)
     if ids_first:
         # Up to a thousand integers: read straight off the cursor, not through the ORM's
         # row iterator, which took longer than the query.
@@ -148,10 +147,7 @@ def list_page(rows: QuerySet[Any], number: Any, per_page: int = 25, *,
         count = len(ids)
     else:
         count = rows.order_by().values("pk")[: COUNT_CAP + 1].count()  # an index-only scan of at most that many
-    capped = count > COUNT_CAP
-    num_pages = None if capped else max(1, -(-count // per_page))
-    if num_pages is not None:
-        wanted = min(wanted, num_pages)
+    wanted, capped, num_pages = _bounds(count, number, per_page, COUNT_CAP)
     start = (wanted - 1) * per_page
     if ids_first and (not capped or start + per_page < len(ids)):  # the page and the id after it are in ids
         assert by_ids is not None
@@ -172,7 +168,7 @@ def case_list_page(membership: Membership, search: CaseSearch, number: Any) -> L
         return ids_page([], number, case_rows_by_id)  # names are not theirs to search by
     only_name = search.name and not (search.status or search.exploitation_type or search.registered_from
                                      or search.registered_to)
-    if only_name and may_see_identifiers(membership) and role_has(membership.role, Permission.CASE_VIEW_ALL):
+    if only_name and role_has(membership.role, Permission.CASE_VIEW_ALL):
         return ids_page(_name_matches(membership, search.name), number, case_rows_by_id)
     if not search.name and _sees_every_case(membership):
         return _organisation_page(membership.organisation_id, search, number)
@@ -218,28 +214,32 @@ def _organisation_page(organisation_id: int, search: CaseSearch, number: Any, pe
         cursor.execute(f"SELECT COUNT(*) FROM (SELECT id FROM {meta.db_table} WHERE {condition} "  # noqa: S608 - no values
                        f"LIMIT {COUNT_CAP + 1}) counted", params)
         count = int(cursor.fetchone()[0])
-        capped = count > COUNT_CAP
-        num_pages = None if capped else max(1, -(-count // per_page))
-        wanted = _page_number(number) if num_pages is None else min(_page_number(number), num_pages)
+        wanted, capped, num_pages = _bounds(count, number, per_page, COUNT_CAP)
         cursor.execute(f"SELECT {', '.join(ROW_FIELDS)} FROM {meta.db_table} WHERE {condition} "  # noqa: S608 - no values
                        "ORDER BY registered_on DESC, id DESC LIMIT %s OFFSET %s",
                        [*params, per_page + 1, (wanted - 1) * per_page])
-        rows = cursor.fetchall()
-    converters = plainsql.converters(alias, Case, ROW_FIELDS)
-    found = [CaseRow._make(plainsql.convert(row, converters, alias)) for row in rows]
+        found = _case_rows(cursor.fetchall(), alias)
     return ListPage(found[:per_page], wanted, count, capped, len(found) > per_page, num_pages, COUNT_CAP)
 
 
 def ids_page(ids: list[int], number: Any, by_ids: Callable[[list[int]], Iterable[Any]], per_page: int = 25) -> ListPage:
     """Page ``number`` of a list whose ids, in order, are known (and counted exactly); only
     the page's rows are read."""
-    num_pages = max(1, -(-len(ids) // per_page))
-    wanted = min(_page_number(number), num_pages)
+    wanted, _capped, num_pages = _bounds(len(ids), number, per_page, None)
     found = _in_order(ids[(wanted - 1) * per_page: wanted * per_page + 1], by_ids)
     return ListPage(found[:per_page], wanted, len(ids), False, len(found) > per_page, num_pages, COUNT_CAP)
 
 
 MAX_PAGE = 1_000_000  # far past any list; a bigger number would overflow the database's offset
+
+
+def _bounds(count: int, number: Any, per_page: int, cap: int | None) -> tuple[int, bool, int | None]:
+    """For a list of ``count`` rows: the page to show for ``number``, whether the count passed
+    ``cap`` (``None``: counted exactly), and the number of pages (``None`` past the cap)."""
+    if cap is not None and count > cap:
+        return _page_number(number), True, None
+    num_pages = max(1, -(-count // per_page))
+    return min(_page_number(number), num_pages), False, num_pages
 
 
 def _page_number(number: Any) -> int:
@@ -270,7 +270,11 @@ def case_rows_by_id(ids: list[int]) -> list[CaseRow]:
     id_in, param = one_of(db.vendor, Ids(ids))
     with db.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(ROW_FIELDS)} FROM {Case._meta.db_table} WHERE id {id_in}", [param])  # noqa: S608 - no values
-        rows = cursor.fetchall()
+        return _case_rows(cursor.fetchall(), alias)
+
+
+def _case_rows(rows: list[Any], alias: str) -> list[CaseRow]:
+    """Plain rows of ``ROW_FIELDS`` as ``CaseRow``, their values converted as the ORM would."""
     converters = plainsql.converters(alias, Case, ROW_FIELDS)
     return [CaseRow._make(plainsql.convert(row, converters, alias)) for row in rows]
 

@@ -15,6 +15,7 @@ def tipdata(request: HttpRequest) -> dict[str, Any]:
     return {
         "tipdata_languages": settings.LANGUAGES,
         "tipdata_membership": membership,
+        "tipdata_role": membership.role if membership else "",
         "tipdata_memberships": request_memberships(request) if membership else [],
         "tipdata_is_demo": bool(membership and membership.organisation.is_demo),
         "tipdata_unreviewed_language": (getattr(request, "LANGUAGE_CODE", "en") or "en") != "en",
